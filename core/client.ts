@@ -1,0 +1,135 @@
+/**
+ * DBALClient: the typed facade applications use (`client.users.create(...)`). Every call goes through
+ * `execute(entity, operation, input)`, which is also what the vector runner and the daemon call.
+ */
+import type { Adapter, Capabilities } from './adapter.ts'
+import { asDBALError, DBALError } from './errors.ts'
+import type { Context } from './operations/context.ts'
+import { checkInput, OPERATIONS } from './operations/index.ts'
+import { DEFAULT_SCRYPT, type ScryptParams } from './password.ts'
+import { schema } from './schema.ts'
+import type { EntityName, EntityTypes, Namespaces, User } from './types.generated.ts'
+import type { Row } from './validate.ts'
+
+export interface ClientOptions {
+  adapter: Adapter
+  /** Milliseconds since the epoch (default Date.now): expiry and lockout are tested with a fixed clock. */
+  clock?: () => number
+  /** scrypt cost for new hashes (default N=16384, r=8, p=1); stored with each hash. */
+  scrypt?: ScryptParams
+}
+
+export interface Page<T> {
+  data: T[]
+  total: number
+  page: number
+  limit: number
+  hasMore: boolean
+}
+
+export type Filter = Record<string, unknown>
+export type Sort = Record<string, 'asc' | 'desc'>
+export interface ListOptions {
+  filter?: Filter
+  sort?: Sort
+  page?: number
+  limit?: number
+}
+
+export interface EntityApi<E extends EntityName> {
+  create(input: EntityTypes[E]['input']): Promise<EntityTypes[E]['row']>
+  read(id: string): Promise<EntityTypes[E]['row']>
+  update(id: string, patch: EntityTypes[E]['patch']): Promise<EntityTypes[E]['row']>
+  delete(id: string): Promise<true>
+  list(options?: ListOptions): Promise<Page<EntityTypes[E]['row']>>
+  count(filter?: Filter): Promise<number>
+  createMany(items: EntityTypes[E]['input'][]): Promise<number>
+  updateMany(filter: Filter, data: EntityTypes[E]['patch']): Promise<number>
+  deleteMany(filter: Filter): Promise<number>
+}
+
+export type TreeNode = EntityTypes['ComponentHierarchy']['row'] & { children: TreeNode[] }
+
+export interface SpecificApis {
+  users: { search(query: string, options?: { limit?: number }): Promise<User[]> }
+  credentials: {
+    set(args: { username: string; password: string }): Promise<true>
+    verify(args: { username: string; password: string }): Promise<true>
+    setFirstLogin(args: { username: string; firstLogin: boolean }): Promise<true>
+    getFirstLogin(args: { username: string }): Promise<boolean>
+    deleteByUsername(args: { username: string }): Promise<true>
+  }
+  sessions: { purgeExpired(): Promise<number>; resolve(token: string): Promise<User> }
+  pages: {
+    readBySlug(slug: string): Promise<EntityTypes['PageView']['row']>
+    listByLevel(level: number): Promise<EntityTypes['PageView']['row'][]>
+  }
+  components: {
+    getTree(pageId: string): Promise<TreeNode[]>
+    reorder(components: { id: string; order: number }[]): Promise<true>
+    move(id: string, newParentId: string | null, order?: number): Promise<EntityTypes['ComponentHierarchy']['row']>
+  }
+}
+
+type Api = { [N in keyof Namespaces]: EntityApi<Namespaces[N]> & (N extends keyof SpecificApis ? SpecificApis[N] : unknown) }
+
+/** How the typed methods' positional arguments become the operation's single argument object. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const POSITIONAL: Record<string, (...a: any[]) => Row> = {
+  read: (id) => ({ id }),
+  delete: (id) => ({ id }),
+  update: (id, patch) => ({ ...patch, id }),
+  list: (o) => o ?? {},
+  count: (filter) => (filter === undefined ? {} : { filter }),
+  createMany: (items) => ({ items }),
+  updateMany: (filter, data) => ({ filter, data }),
+  deleteMany: (filter) => ({ filter }),
+  search: (query, o) => ({ query, ...o }),
+  resolve: (token) => ({ token }),
+  readBySlug: (slug) => ({ slug }),
+  listByLevel: (level) => ({ level }),
+  getTree: (pageId) => ({ pageId }),
+  reorder: (components) => ({ components }),
+  move: (id, newParentId, order) => (order === undefined ? { id, newParentId } : { id, newParentId, order }),
+}
+
+export class DBALClient {
+  readonly adapter: Adapter
+  private readonly ctx: Context
+
+  constructor(options: ClientOptions) {
+    this.adapter = options.adapter
+    this.ctx = { adapter: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
+    for (const [entity, ops] of OPERATIONS) {
+      const ns: Record<string, unknown> = {}
+      for (const name of ops.keys()) {
+        const toInput = POSITIONAL[name] ?? ((...a: unknown[]) => a[0] as Row)
+        ns[name] = (...args: unknown[]) => this.execute(entity, name, toInput(...args))
+      }
+      Object.defineProperty(this, schema.entity.get(entity)!.namespace!, { value: ns, enumerable: true })
+    }
+  }
+
+  /** Runs one operation by name with its single argument object (CONTRACT §9). */
+  async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
+    const e = schema.entity.get(entity)
+    const op = OPERATIONS.get(entity)?.get(operation)
+    if (!e || !op) throw new DBALError('VALIDATION_ERROR', { fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }] })
+    try {
+      return await op.run(this.ctx, e, checkInput(e, op.spec, input))
+    } catch (err) {
+      throw asDBALError(err)
+    }
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.adapter.capabilities()
+  }
+
+  close(): Promise<void> {
+    return this.adapter.close()
+  }
+}
+
+// The namespaces are attached in the constructor from schema/operations.yaml; this gives them their types.
+export interface DBALClient extends Api {}

@@ -1,0 +1,33 @@
+/**
+ * A backend the harness can run: how to provision it (or why it cannot run here) and how to get an
+ * empty database for each case. Registered in harness/backends.ts.
+ */
+import type { Adapter } from '../core/adapter.ts'
+
+export type BackendKind = 'embedded' | 'server'
+
+/** A provisioned backend for one harness run. */
+export interface Provisioned {
+  /** An adapter on an empty database (every table empty), for one case. May reuse and empty the last one. */
+  fresh(): Promise<Adapter>
+  /** Closes every adapter and drops what provisioning created (database, schema, files). */
+  cleanup(): Promise<void>
+  /** Where it runs, for the report (never containing a password). */
+  readonly where: string
+}
+
+export type Provision = Provisioned | { readonly notRun: string }
+
+export interface Backend {
+  readonly name: string
+  readonly kind: BackendKind
+  readonly description: string
+  /** Environment variables that configure it, for the README and `dbal backends`. */
+  readonly env?: readonly string[]
+  /** `runId` is unique per harness run, so parallel runs never share a database. */
+  provision(runId: string): Promise<Provision>
+  /** `dbal migrate`: creates or upgrades the schema at `url`; returns what it changed (empty: nothing). */
+  migrate?(url: string): Promise<string[]>
+}
+
+export const notRun = (p: Provision): p is { notRun: string } => 'notRun' in p
