@@ -1,7 +1,8 @@
 /** Create input and patches against the schema (CONTRACT §2): every failing field is reported. */
 import { validationError, type FieldError } from './errors.ts'
 import type { Entity, Field } from './schema.ts'
-import { checkValue, isPlainObject } from './values.ts'
+import { codePointLength } from './text.ts'
+import { checkValue, isPlainObject, stringProblem } from './values.ts'
 
 export type Row = Record<string, unknown>
 
@@ -36,9 +37,10 @@ function checkInputObject(input: unknown, prefix: string, errors: FieldError[]):
 function checkVirtual(f: Field, v: unknown): string | undefined {
   const spec = f.input!
   if (typeof v !== 'string') return 'must be a string'
-  if (v.length < spec.minLength) return `must be at least ${spec.minLength} characters`
-  if (v.length > spec.maxLength) return `must be at most ${spec.maxLength} characters`
-  return undefined
+  const len = codePointLength(v)
+  if (len < spec.minLength) return `must be at least ${spec.minLength} characters`
+  if (len > spec.maxLength) return `must be at most ${spec.maxLength} characters`
+  return stringProblem(v)
 }
 
 function validate(e: Entity, input: unknown, mode: 'create' | 'patch', prefix: string, errors: FieldError[]): Validated {

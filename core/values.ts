@@ -27,6 +27,14 @@ export function stringProblem(s: string): string | undefined {
   return undefined
 }
 
+/** Date.parse rolls `2024-02-30` over to March 1st; ISO 8601 (and PostgreSQL) refuse such a date. */
+function isCalendarDate(s: string): boolean {
+  const [y, m, d] = [s.slice(0, 4), s.slice(5, 7), s.slice(8, 10)].map(Number) as [number, number, number]
+  const t = new Date(0)
+  t.setUTCFullYear(y, m - 1, d)
+  return t.getUTCMonth() === m - 1 && t.getUTCDate() === d
+}
+
 /** Parses an ISO 8601 string or epoch milliseconds into the canonical `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export function canonicalDatetime(v: unknown): string | undefined {
   let ms: number
@@ -34,6 +42,7 @@ export function canonicalDatetime(v: unknown): string | undefined {
     if (!Number.isFinite(v)) return undefined
     ms = v
   } else if (typeof v === 'string' && (ISO_DATE.test(v) || ISO_DATETIME.test(v))) {
+    if (!isCalendarDate(v)) return undefined
     ms = Date.parse(ISO_DATE.test(v) ? `${v}T00:00:00Z` : v.replace(' ', 'T'))
   } else return undefined
   const d = new Date(ms)

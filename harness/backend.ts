@@ -30,4 +30,3 @@ export interface Backend {
   migrate?(url: string): Promise<string[]>
 }
 
-export const notRun = (p: Provision): p is { notRun: string } => 'notRun' in p

@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
 import { hashPassword, verifyPassword } from '../password.ts'
 import { entityOf, type Entity } from '../schema.ts'
+import { codePointLength } from '../text.ts'
+import { stringProblem } from '../values.ts'
 import type { Row } from '../validate.ts'
 import { findBy, nowIso, type Context } from './context.ts'
 
@@ -20,7 +22,7 @@ type Op = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
 
 function text(e: Entity, input: Row, key: string, max = 1024): string {
   const v = input[key]
-  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw validationError([{ field: key, error: `must be a string of 1 to ${max} characters` }], { entity: e.name })
+  if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max || stringProblem(v)) throw validationError([{ field: key, error: `must be a well-formed string of 1 to ${max} characters` }], { entity: e.name })
   return v
 }
 

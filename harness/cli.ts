@@ -1,0 +1,96 @@
+/**
+ * The `dbal` command. Subcommands:
+ *   test      run conformance vectors on backends
+ *   migrate   create or upgrade a database from schema/
+ *   generate  regenerate core/types.generated.ts from schema/
+ *   backends  list the backends, how they are provisioned and their environment variables
+ */
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { ConfigError } from '../core/config-error.ts'
+import { generateTypes } from '../core/codegen.ts'
+import { DBALError } from '../core/errors.ts'
+import { schema } from '../core/schema.ts'
+import { BACKENDS } from './backends.ts'
+import { testCommand } from './commands/test.ts'
+import { selectBackends } from './select.ts'
+import { DEFAULT_VECTORS } from './vectors/load.ts'
+
+const USAGE = `Usage: dbal <command> [options]
+
+Commands:
+  test      Run conformance vectors on backends
+            --backends LIST   backend names or groups (embedded, all); default: embedded
+            --vectors PATH    a vector file or folder (repeatable); default: contracts/
+            --require LIST    backends that must run (also $DBAL_REQUIRE); not run = failure
+            --report-dir DIR  where results.jsonl and summary.md go; default: reports/
+  migrate   Create or upgrade a database from schema/ (running it twice changes nothing)
+            --backend NAME --url URL
+  generate  Regenerate core/types.generated.ts from schema/
+  backends  List the backends, how each is provisioned, and its environment variables
+`
+
+const log = (line: string) => process.stdout.write(`${line}\n`)
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      backends: { type: 'string' },
+      backend: { type: 'string' },
+      vectors: { type: 'string', multiple: true },
+      require: { type: 'string' },
+      'report-dir': { type: 'string' },
+      url: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (!command || values.help || command === 'help') {
+    log(USAGE)
+    return command ? 0 : 2
+  }
+  switch (command) {
+    case 'test': {
+      const backends = selectBackends(values.backends ?? 'embedded')
+      const requireSpec = [values.require, process.env.DBAL_REQUIRE].filter(Boolean).join(',')
+      const required = new Set(requireSpec ? selectBackends(requireSpec, '--require').map((b) => b.name) : [])
+      for (const name of required) if (!backends.some((b) => b.name === name)) backends.push(BACKENDS.find((b) => b.name === name)!)
+      return testCommand({ backends, required, vectors: values.vectors ?? [DEFAULT_VECTORS], reportDir: values['report-dir'] ?? fileURLToPath(new URL('../reports/', import.meta.url)), log })
+    }
+    case 'migrate': {
+      const b = BACKENDS.find((x) => x.name === values.backend)
+      if (!b || !b.migrate) throw new ConfigError('--backend', values.backend ?? '', `expected one of: ${BACKENDS.filter((x) => x.migrate).map((x) => x.name).join(', ')}`)
+      if (!values.url) throw new ConfigError('--url', '', 'required')
+      const changes = await b.migrate(values.url)
+      log(changes.length ? changes.map((c) => `  ${c}`).join('\n') : 'Up to date: nothing to change.')
+      log(`${changes.length} change(s) applied to ${b.name}`)
+      return 0
+    }
+    case 'generate': {
+      const path = fileURLToPath(new URL('../core/types.generated.ts', import.meta.url))
+      writeFileSync(path, generateTypes(schema))
+      log(`Wrote ${path}`)
+      return 0
+    }
+    case 'backends': {
+      for (const b of BACKENDS) log(`${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`)
+      return 0
+    }
+    default:
+      log(USAGE)
+      return 2
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof DBALError) process.stderr.write(`dbal: ${e instanceof ConfigError ? e.message : JSON.stringify(e.toJSON())}\n`)
+    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`dbal: ${e.message}\n\n${USAGE}`)
+    else process.stderr.write(`dbal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.exit(2)
+  },
+)

@@ -1,0 +1,118 @@
+/** Runs vector files on one provisioned backend, a fresh database per case, emitting a step event each. */
+import type { Capabilities } from '../core/adapter.ts'
+import { DBALClient } from '../core/client.ts'
+import { DBALError } from '../core/errors.ts'
+import type { Provisioned } from './backend.ts'
+import { deviationFor, type Deviation } from './deviations.ts'
+import type { Outcome, StepEvent } from './results.ts'
+import { compare } from './vectors/match.ts'
+import type { Case, Expected, Step, VectorFile } from './vectors/model.ts'
+import { RefError, resolve, type Scope } from './vectors/refs.ts'
+
+export interface RunOptions {
+  readonly backend: string
+  readonly deviations: readonly Deviation[]
+  readonly emit: (e: StepEvent) => void
+  /** Called after each case, for progress. */
+  readonly onCase?: () => void
+  readonly stepTimeoutMs?: number
+}
+
+type Actual = { status: 'success'; output: unknown } | { status: 'error'; error: Record<string, unknown> }
+
+const json = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)))
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish within ${ms} ms`)), ms)))
+  return Promise.race([p, t]).finally(() => clearTimeout(timer))
+}
+
+/** Why `actual` does not meet `expected`, or undefined when it does. */
+export function judge(expected: Expected, actual: Actual): string | undefined {
+  if (expected.status !== actual.status)
+    return actual.status === 'error' ? `expected success, got ${actual.error.code}` : `expected error ${expected.error?.code}, got success`
+  if (actual.status === 'error') {
+    const want = expected.error!
+    const code = typeof want.code === 'number' ? actual.error.status : actual.error.code
+    if (code !== want.code) return `expected error ${want.code}, got ${actual.error.code} (${actual.error.status})`
+    if (want.message !== undefined && want.message !== actual.error.message) return `expected message "${want.message}", got "${actual.error.message}"`
+    const details = (actual.error.details ?? {}) as Record<string, unknown>
+    if (want.fields) {
+      const got = ((details.fields as { field: string }[] | undefined) ?? []).map((f) => f.field).sort()
+      const exp = [...want.fields].sort()
+      if (JSON.stringify(got) !== JSON.stringify(exp)) return `expected failing fields [${exp.join(', ')}], got [${got.join(', ')}]`
+    }
+    if (want.details) {
+      const m = compare(want.details, details, false, '$.details')
+      if (m) return `${m.path}: ${m.reason}`
+    }
+    return undefined
+  }
+  if (expected.length !== undefined) {
+    const out = actual.output as { data?: unknown } | unknown[]
+    const list = Array.isArray(out) ? out : (out as { data?: unknown })?.data
+    if (!Array.isArray(list)) return `expected a list of ${expected.length}, got ${JSON.stringify(actual.output)}`
+    if (list.length !== expected.length) return `expected ${expected.length} items, got ${list.length}`
+  }
+  if (expected.hasOutput) {
+    const m = compare(expected.output, actual.output, expected.exact)
+    if (m) return `${m.path}: ${m.reason}`
+  }
+  return undefined
+}
+
+async function runStep(client: DBALClient, step: Step, scope: Scope, timeoutMs: number): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
+  let input: unknown
+  let expected: Expected
+  try {
+    input = resolve(step.input, scope)
+    expected = { ...step.expected, output: resolve(step.expected.output, scope) }
+  } catch (e) {
+    if (e instanceof RefError) return { reason: e.message }
+    throw e
+  }
+  let actual: Actual
+  try {
+    actual = { status: 'success', output: json(await withTimeout(client.execute(step.entity, step.action, input), timeoutMs)) }
+  } catch (e) {
+    if (!(e instanceof DBALError)) return { expected, reason: e instanceof Error ? e.message : String(e) }
+    actual = { status: 'error', error: json(e.toJSON()) as Record<string, unknown> }
+  }
+  return { actual, expected, reason: judge(expected, actual) }
+}
+
+export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps: Capabilities, o: RunOptions): Promise<void> {
+  const base = { backend: o.backend, suite: file.format, file: file.path, case: c.name }
+  const missing = c.requires.filter((r) => !caps[r])
+  if (missing.length) {
+    c.steps.forEach((s, i) => o.emit({ ...base, type: 'step', step: i, action: s.action, entity: s.entity, outcome: 'skip', durationMs: 0, reason: `backend lacks ${missing.join(', ')}` }))
+    return
+  }
+  const client = new DBALClient({ adapter: await prov.fresh() })
+  const scope: Scope = { outputs: [], saved: new Map() }
+  for (const [i, step] of c.steps.entries()) {
+    const t0 = performance.now()
+    const r = await runStep(client, step, scope, o.stepTimeoutMs ?? 60_000)
+    const durationMs = Math.round((performance.now() - t0) * 1000) / 1000
+    const dev = deviationFor(o.deviations, o.backend, c.name, i)
+    let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
+    let reason = r.reason
+    if (dev) {
+      outcome = outcome === 'fail' ? 'xfail' : 'xpass'
+      reason = outcome === 'xfail' ? `known deviation (${dev.type}): ${dev.reason}; ${reason}` : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
+    }
+    const failed = outcome !== 'pass'
+    o.emit({ ...base, type: 'step', step: i, action: step.action, entity: step.entity, outcome, durationMs, reason, ...(failed ? { expected: r.expected, actual: r.actual } : {}) })
+    const out = r.actual ? (r.actual.status === 'success' ? r.actual.output : r.actual.error) : undefined
+    scope.outputs.push(out)
+    if (step.save) scope.saved.set(step.save, out)
+  }
+  o.onCase?.()
+}
+
+export async function runFiles(prov: Provisioned, files: readonly VectorFile[], o: RunOptions): Promise<Capabilities> {
+  const caps = await (await prov.fresh()).capabilities()
+  for (const f of files) for (const c of f.cases) await runCase(prov, f, c, caps, o)
+  return caps
+}
