@@ -1,0 +1,24 @@
+/** Who is calling: the trusted system, an anonymous caller, or a user with a role. */
+import { DBALError } from '../errors.ts'
+import { policy } from './policy.ts'
+
+export type Actor =
+  | { readonly kind: 'system' }
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'user'; readonly id: string; readonly username: string; readonly role: string }
+
+export const SYSTEM: Actor = { kind: 'system' }
+export const ANONYMOUS: Actor = { kind: 'anonymous' }
+
+/** A user as the ACL sees it; the role must be one the policy ranks. */
+export function userActor(user: { id?: unknown; username?: unknown; role?: unknown }): Actor {
+  const { id, username, role } = user ?? {}
+  if (typeof id !== 'string' || typeof username !== 'string' || typeof role !== 'string' || role === 'anonymous' || !policy.callers.has(role))
+    throw new DBALError('UNAUTHORIZED', { reason: 'not a user with a known role' })
+  return { kind: 'user', id: id.toLowerCase(), username, role }
+}
+
+export const roleOf = (a: Actor): string => (a.kind === 'user' ? a.role : a.kind)
+
+/** The actor as written into an audit record. */
+export const auditActor = (a: Actor) => (a.kind === 'user' ? { id: a.id, username: a.username, role: a.role } : { role: a.kind })

@@ -1,0 +1,99 @@
+/**
+ * The ACL decorator: an Adapter over another, enforcing the policy for one actor (CONTRACT §7).
+ * Row rules are pushed into the inner query for list, count, updateMany and deleteMany, so pages and
+ * totals only ever contain permitted rows, and a caller's filter (with $or, $not, ...) is AND-ed under
+ * the rule and can never widen it. Reading, updating or deleting a row outside the rule is FORBIDDEN.
+ */
+import type { Adapter, Capabilities } from '../adapter.ts'
+import { and, type Cond, type ListQuery } from '../query.ts'
+import type { Row } from '../validate.ts'
+import type { Actor } from './actor.ts'
+import { checkRole, forbidden, requireGrant, rowAllowed, rowFilter } from './rules.ts'
+
+export class AclAdapter implements Adapter {
+  readonly name: string
+
+  constructor(
+    private readonly inner: Adapter,
+    private readonly actor: Actor,
+  ) {
+    this.name = `acl(${inner.name})`
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.inner.capabilities()
+  }
+
+  /** The row by id if the actor's grant for `cls` covers it; FORBIDDEN if it exists but is not covered. */
+  private async target(entity: string, id: string, cls: string) {
+    const g = requireGrant(this.actor, entity, cls)
+    const row = await this.inner.read(entity, id)
+    if (row && !rowAllowed(this.actor, g, row)) throw forbidden(entity, cls, 'row outside your access')
+    return { g, row }
+  }
+
+  async create(entity: string, row: Row): Promise<Row> {
+    const g = requireGrant(this.actor, entity, 'create')
+    checkRole(this.actor, g, entity, 'create', row.role, undefined)
+    return this.inner.create(entity, row)
+  }
+
+  async read(entity: string, id: string): Promise<Row | null> {
+    return (await this.target(entity, id, 'read')).row
+  }
+
+  async update(entity: string, id: string, patch: Row): Promise<Row | null> {
+    const { g, row } = await this.target(entity, id, 'update')
+    if (!row) return null
+    checkRole(this.actor, g, entity, 'update', patch.role, row)
+    return this.inner.update(entity, id, patch)
+  }
+
+  async delete(entity: string, id: string): Promise<boolean> {
+    const { row } = await this.target(entity, id, 'delete')
+    return row ? this.inner.delete(entity, id) : false
+  }
+
+  private scoped(entity: string, cls: string, filter: Cond) {
+    const g = requireGrant(this.actor, entity, cls)
+    return { g, filter: and(rowFilter(this.actor, g), filter) }
+  }
+
+  list(entity: string, q: ListQuery) {
+    return this.inner.list(entity, { ...q, filter: this.scoped(entity, 'read', q.filter).filter })
+  }
+
+  async count(entity: string, filter: Cond): Promise<number> {
+    return this.inner.count(entity, this.scoped(entity, 'read', filter).filter)
+  }
+
+  async createMany(entity: string, rows: Row[]): Promise<number> {
+    const g = requireGrant(this.actor, entity, 'create')
+    for (const r of rows) checkRole(this.actor, g, entity, 'create', r.role, undefined)
+    return this.inner.createMany(entity, rows)
+  }
+
+  async updateMany(entity: string, filter: Cond, patch: Row): Promise<number> {
+    const s = this.scoped(entity, 'update', filter)
+    if (patch.role !== undefined) {
+      // Every matched row must accept the new role; the actor's own row is checked as itself.
+      const a = this.actor
+      const own = a.kind === 'user' ? await this.inner.count(entity, and(s.filter, { kind: 'cmp', field: 'id', op: 'eq', value: a.id })) : 0
+      checkRole(a, s.g, entity, 'update', patch.role, own && a.kind === 'user' ? { id: a.id, role: a.role } : undefined)
+      if (s.g.role === 'unchanged' && a.kind === 'user' && patch.role !== a.role) throw forbidden(entity, 'update', 'role cannot be changed')
+    }
+    return this.inner.updateMany(entity, s.filter, patch)
+  }
+
+  deleteMany(entity: string, filter: Cond): Promise<number> {
+    return this.inner.deleteMany(entity, this.scoped(entity, 'delete', filter).filter)
+  }
+
+  transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+    return this.inner.transaction((tx) => fn(new AclAdapter(tx, this.actor)))
+  }
+
+  close(): Promise<void> {
+    return this.inner.close()
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The policy's rules applied to one actor: which grant covers an access, the row filter a grant implies
+ * (pushed into backend queries) and the same rule tested on one row, and the checks on a written role.
+ */
+import { DBALError } from '../errors.ts'
+import { ALL, type Cond } from '../query.ts'
+import type { Row } from '../validate.ts'
+import { roleOf, type Actor } from './actor.ts'
+import { policy, type Grant } from './policy.ts'
+
+const rank = (role: string) => policy.callers.get(role)?.rank ?? -1
+const level = (a: Actor) => policy.callers.get(roleOf(a))!.level
+
+/** The grant that covers `cls` on `entity` for the actor, or undefined: system only. */
+export function grantFor(a: Actor, entity: string, cls: string): Grant | undefined {
+  const r = rank(roleOf(a))
+  return policy.grants.get(entity)?.get(cls)?.find((g) => r >= g.minRank)
+}
+
+export const forbidden = (entity: string, operation: string, reason: string) => new DBALError('FORBIDDEN', { entity, operation, reason })
+
+export function requireGrant(a: Actor, entity: string, cls: string): Grant {
+  const g = grantFor(a, entity, cls)
+  if (!g) throw forbidden(entity, cls, `${roleOf(a)} may not ${cls} ${entity}`)
+  return g
+}
+
+/** The rows a grant covers, as a filter. */
+export function rowFilter(a: Actor, g: Grant): Cond {
+  switch (g.rows) {
+    case undefined:
+      return ALL
+    case 'self':
+      return { kind: 'cmp', field: 'id', op: 'eq', value: a.kind === 'user' ? a.id : '' }
+    case 'rank_at_most_own':
+      return { kind: 'cmp', field: 'role', op: 'in', value: [...policy.callers].filter(([, c]) => c.rank <= rank(roleOf(a))).map(([name]) => name) }
+    case 'level_at_most_own':
+      return { kind: 'cmp', field: 'level', op: 'lte', value: level(a) }
+  }
+}
+
+/** The same rule as rowFilter, on one row in hand. */
+export function rowAllowed(a: Actor, g: Grant, row: Row): boolean {
+  switch (g.rows) {
+    case undefined:
+      return true
+    case 'self':
+      return a.kind === 'user' && row.id === a.id
+    case 'rank_at_most_own':
+      return rank(row.role as string) <= rank(roleOf(a)) && rank(row.role as string) >= 0
+    case 'level_at_most_own':
+      return (row.level as number) <= level(a)
+  }
+}
+
+/**
+ * A role written by the actor: within the grant's rule, and never a change of the actor's own role.
+ * `current` is the row's role before the write (undefined for a create).
+ */
+export function checkRole(a: Actor, g: Grant, entity: string, cls: string, role: unknown, current: { id?: unknown; role?: unknown } | undefined): void {
+  if (role === undefined) return
+  const deny = (reason: string) => forbidden(entity, cls, reason)
+  if (g.role === 'at_most_own' && !(rank(role as string) >= 0 && rank(role as string) <= rank(roleOf(a)))) throw deny('role above your own')
+  if (g.role === 'user_only' && role !== 'user') throw deny('only the role user may be given')
+  if (g.role === 'unchanged' && current && role !== current.role) throw deny('role cannot be changed')
+  if (policy.ownRoleLocked && a.kind === 'user' && current?.id === a.id && role !== current.role) throw deny('your own role cannot be changed')
+}
