@@ -2,41 +2,15 @@
  * DBALClient: the typed facade applications use (`client.users.create(...)`). Every call goes through
  * `execute(entity, operation, input)`, which is also what the vector runner and the daemon call.
  */
-import { AclAdapter } from './acl/adapter.ts'
-import { ANONYMOUS, auditActor, SYSTEM, userActor, type Actor } from './acl/actor.ts'
-import { policy } from './acl/policy.ts'
-import { requireGrant } from './acl/rules.ts'
 import type { Adapter, Capabilities } from './adapter.ts'
-import type { AuditSink } from './audit.ts'
-import { asDBALError, DBALError } from './errors.ts'
-import type { Context } from './operations/context.ts'
-import { checkInput, OPERATIONS } from './operations/index.ts'
-import { DEFAULT_SCRYPT, type ScryptParams } from './password.ts'
+import { DBALError } from './errors.ts'
+import { LocalExecutor, type AuthUser, type ClientOptions, type Executor } from './executor.ts'
+import { OPERATIONS } from './operations/index.ts'
 import { schema } from './schema.ts'
 import type { EntityName, EntityTypes, Namespaces, User } from './types.generated.ts'
 import type { Row } from './validate.ts'
-import { UUID } from './values.ts'
 
-export interface ClientOptions {
-  adapter: Adapter
-  /** Milliseconds since the epoch (default Date.now): expiry and lockout are tested with a fixed clock. */
-  clock?: () => number
-  /** scrypt cost for new hashes (default N=16384, r=8, p=1); stored with each hash. */
-  scrypt?: ScryptParams
-  /**
-   * Who is calling. Without it the client is trusted (the system caller) and no ACL applies; with it,
-   * every operation passes the ACL. The user is taken as given: resolve it with sessions.resolve(token)
-   * or users.read(id) on a trusted client first.
-   */
-  auth?: AuthContext
-  /** Where audit records go: every operation through the ACL, and security incidents always. */
-  audit?: AuditSink
-}
-
-export type AuthContext = { user: { id: string; username: string; role: string } } | { anonymous: true }
-
-const actorOf = (auth: AuthContext | undefined): Actor =>
-  auth === undefined ? SYSTEM : 'anonymous' in auth ? ANONYMOUS : userActor(auth.user)
+export type { AuthUser, ClientOptions, Executor }
 
 export interface Page<T> {
   data: T[]
@@ -113,18 +87,10 @@ const POSITIONAL: Record<string, (...a: any[]) => Row> = {
 }
 
 export class DBALClient {
-  readonly adapter: Adapter
-  readonly actor: Actor
-  /** Runs with the system's access: the trusted client, and gateway operations once allowed. */
-  private readonly trusted: Context
-  /** Runs through the ACL decorator; the same as `trusted` for the system caller. */
-  private readonly ctx: Context
+  readonly executor: Executor
 
-  constructor(private readonly options: ClientOptions) {
-    this.adapter = options.adapter
-    this.actor = actorOf(options.auth)
-    this.trusted = { adapter: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
-    this.ctx = this.actor.kind === 'system' ? this.trusted : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
+  constructor(options: ClientOptions | { executor: Executor }) {
+    this.executor = 'executor' in options ? options.executor : new LocalExecutor(options)
     for (const [entity, ops] of OPERATIONS) {
       const ns: Record<string, unknown> = {}
       for (const name of ops.keys()) {
@@ -135,55 +101,28 @@ export class DBALClient {
     }
   }
 
-  /** The same adapter and options, for another caller: a user, or 'anonymous'. */
-  as(user: { id: string; username: string; role: string } | 'anonymous'): DBALClient {
-    return new DBALClient({ ...this.options, auth: user === 'anonymous' ? { anonymous: true } : { user } })
+  /** The adapter under a local executor (a remote client has none: it is in the daemon). */
+  get adapter(): Adapter {
+    if (this.executor instanceof LocalExecutor) return this.executor.adapter
+    throw new DBALError('CAPABILITY_NOT_SUPPORTED', { reason: 'a remote client has no local adapter' })
+  }
+
+  /** The same backend for another caller: a user (resolved beforehand), or 'anonymous'. */
+  as(user: AuthUser | 'anonymous'): DBALClient {
+    return new DBALClient({ executor: this.executor.as(user) })
   }
 
   /** Runs one operation by name with its single argument object (CONTRACT §9). */
-  async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
-    const e = schema.entity.get(entity)
-    const op = OPERATIONS.get(entity)?.get(operation)
-    if (!e || !op) throw new DBALError('VALIDATION_ERROR', { fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }] })
-    const system = this.actor.kind === 'system'
-    try {
-      let ctx = this.ctx
-      if (!system) {
-        requireGrant(this.actor, entity, op.spec.acl)
-        if (policy.gateways.has(`${entity}.${operation}`)) ctx = this.trusted
-      }
-      const result = await op.run(ctx, e, checkInput(e, op.spec, input))
-      if (!system) await this.audit(entity, operation, input, result)
-      return result
-    } catch (err) {
-      const error = asDBALError(err)
-      if (!system || schema.errors.get(error.code)!.audit) await this.audit(entity, operation, input, undefined, error)
-      throw error
-    }
-  }
-
-  private async audit(entity: string, operation: string, input: unknown, result: unknown, error?: DBALError): Promise<void> {
-    const sink = this.options.audit
-    if (!sink) return
-    const id = (input as { id?: unknown } | undefined)?.id ?? (result as { id?: unknown } | undefined)?.id
-    await sink.write({
-      timestamp: new Date(this.trusted.now()).toISOString(),
-      actor: auditActor(this.actor),
-      entity,
-      operation,
-      // Only a well-formed id: whatever else a caller puts there (a token, a password) never reaches the log.
-      ...(typeof id === 'string' && UUID.test(id) ? { targetId: id.toLowerCase() } : {}),
-      success: error === undefined,
-      ...(error ? { code: error.code } : {}),
-    })
+  execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
+    return this.executor.execute(entity, operation, input)
   }
 
   capabilities(): Promise<Capabilities> {
-    return this.adapter.capabilities()
+    return this.executor.capabilities()
   }
 
   close(): Promise<void> {
-    return this.adapter.close()
+    return this.executor.close()
   }
 }
 

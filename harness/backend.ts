@@ -3,6 +3,7 @@
  * empty database for each case. Registered in harness/backends.ts.
  */
 import type { Adapter } from '../core/adapter.ts'
+import type { Executor } from '../core/executor.ts'
 
 export type BackendKind = 'embedded' | 'server'
 
@@ -10,6 +11,11 @@ export type BackendKind = 'embedded' | 'server'
 export interface Provisioned {
   /** An adapter on an empty database (every table empty), for one case. May reuse and empty the last one. */
   fresh(): Promise<Adapter>
+  /**
+   * For backends reached above the seam (the remote daemon): an executor on an empty database, used
+   * instead of `fresh` when present. Its `as(user)` gives the executor of another caller.
+   */
+  freshExecutor?(): Promise<Executor>
   /** Closes every adapter and drops what provisioning created (database, schema, files). */
   cleanup(): Promise<void>
   /** Where it runs, for the report (never containing a password). */

@@ -1,5 +1,6 @@
 /** Runs vector files on one provisioned backend, a fresh database per case, emitting a step event each. */
 import type { Capabilities } from '../core/adapter.ts'
+import type { AuditSink } from '../core/audit.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { Provisioned } from './backend.ts'
@@ -16,6 +17,8 @@ export interface RunOptions {
   /** Called after each case, for progress. */
   readonly onCase?: () => void
   readonly stepTimeoutMs?: number
+  /** Receives the audit records of every client the runner makes (the secrets scan reads them). */
+  readonly audit?: AuditSink
 }
 
 type Actual = { status: 'success'; output: unknown } | { status: 'error'; error: Record<string, unknown> }
@@ -62,10 +65,36 @@ export function judge(expected: Expected, actual: Actual): string | undefined {
   return undefined
 }
 
-async function runStep(client: DBALClient, step: Step, scope: Scope, timeoutMs: number): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
+const ROLES = new Set(['user', 'admin', 'god', 'supergod'])
+
+/**
+ * The client a step runs as: the trusted one, an anonymous one, a saved user's, or one for a role,
+ * whose user (`actor_<role>`) is created on first use in the case and saved under that name.
+ */
+async function clientAs(spec: string | undefined, base: DBALClient, scope: Scope): Promise<DBALClient> {
+  if (spec === undefined || spec === 'system') return base
+  if (spec === 'anonymous') return base.as('anonymous')
+  if (spec.startsWith('$')) {
+    const user = resolve(spec, scope) as { id: string; username: string; role: string }
+    if (!user || typeof user !== 'object' || typeof user.role !== 'string') throw new RefError(`as ${spec}: not a saved user`)
+    return base.as(user)
+  }
+  if (!ROLES.has(spec)) throw new RefError(`as ${spec}: not an actor`)
+  const name = `actor_${spec}`
+  let user = scope.saved.get(name) as { id: string; username: string; role: string } | undefined
+  if (!user) {
+    user = await base.users.create({ username: name, email: `${name}@actors.example`, role: spec as 'user' })
+    scope.saved.set(name, user)
+  }
+  return base.as(user)
+}
+
+async function runStep(base: DBALClient, as: string | undefined, step: Step, scope: Scope, timeoutMs: number): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
   let input: unknown
   let expected: Expected
+  let client: DBALClient
   try {
+    client = await clientAs(as, base, scope)
     input = resolve(step.input, scope)
     expected = { ...step.expected, output: resolve(step.expected.output, scope) }
   } catch (e) {
@@ -89,11 +118,11 @@ export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps
     c.steps.forEach((s, i) => o.emit({ ...base, type: 'step', step: i, action: s.action, entity: s.entity, outcome: 'skip', durationMs: 0, reason: `backend lacks ${missing.join(', ')}` }))
     return
   }
-  const client = new DBALClient({ adapter: await prov.fresh() })
+  const client = prov.freshExecutor ? new DBALClient({ executor: await prov.freshExecutor() }) : new DBALClient({ adapter: await prov.fresh(), audit: o.audit })
   const scope: Scope = { outputs: [], saved: new Map() }
   for (const [i, step] of c.steps.entries()) {
     const t0 = performance.now()
-    const r = await runStep(client, step, scope, o.stepTimeoutMs ?? 60_000)
+    const r = await runStep(client, step.as ?? c.as, step, scope, o.stepTimeoutMs ?? 60_000)
     const durationMs = Math.round((performance.now() - t0) * 1000) / 1000
     const dev = deviationFor(o.deviations, o.backend, c.name, i)
     let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
@@ -112,7 +141,7 @@ export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps
 }
 
 export async function runFiles(prov: Provisioned, files: readonly VectorFile[], o: RunOptions): Promise<Capabilities> {
-  const caps = await (await prov.fresh()).capabilities()
+  const caps = await (prov.freshExecutor ? await prov.freshExecutor() : await prov.fresh()).capabilities()
   for (const f of files) for (const c of f.cases) await runCase(prov, f, c, caps, o)
   return caps
 }

@@ -47,6 +47,10 @@ function expected(raw: Raw): Expected {
   return out
 }
 
+/** The object forms {role} and {user} of an actor, as the string form. */
+const actorSpec = (v: unknown): string | undefined =>
+  v === undefined ? undefined : typeof v === 'string' ? v : ((v as Raw).role as string | undefined) ?? ((v as Raw).user as string)
+
 function checkNames(file: string, cases: readonly Case[]): void {
   const seen = new Set<string>()
   for (const [i, c] of cases.entries()) {
@@ -90,7 +94,9 @@ export function loadVectorFile(path: string): VectorFile {
     name: c.name as string,
     description: c.description as string | undefined,
     requires: [...new Set([...fileRequires, ...((c.requires as CapabilityName[] | undefined) ?? [])])],
+    as: actorSpec(c.as),
     steps: (c.steps as Raw[]).map((s): Step => ({
+      as: actorSpec(s.as),
       action: s.action as string,
       entity: s.entity as string,
       input: s.input ?? {},

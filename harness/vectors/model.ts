@@ -19,7 +19,11 @@ export interface Expected {
   readonly error?: ExpectedError
 }
 
+/** `system`, `anonymous`, a role name, or `$name` of a saved user (CONTRACT §7). */
+export type ActorSpec = string
+
 export interface Step {
+  readonly as?: ActorSpec
   readonly action: string
   readonly entity: string
   readonly input: unknown
@@ -31,6 +35,7 @@ export interface Case {
   readonly name: string
   readonly description?: string
   readonly requires: readonly CapabilityName[]
+  readonly as?: ActorSpec
   readonly steps: readonly Step[]
 }
 

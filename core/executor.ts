@@ -1,0 +1,119 @@
+/**
+ * Where the client's operations run. LocalExecutor runs them in this process on an adapter: the
+ * operations of core/operations, the ACL for callers with an auth context, the audit. A remote bridge
+ * is another Executor that sends each call to a daemon, which runs a LocalExecutor itself: the bridge
+ * plugs in above the adapter seam because the daemon must validate and authorize every call on its own.
+ */
+import { AclAdapter } from './acl/adapter.ts'
+import { ANONYMOUS, auditActor, SYSTEM, userActor, type Actor } from './acl/actor.ts'
+import { policy } from './acl/policy.ts'
+import { requireGrant } from './acl/rules.ts'
+import type { Adapter, Capabilities } from './adapter.ts'
+import type { AuditSink } from './audit.ts'
+import { asDBALError, DBALError } from './errors.ts'
+import type { Context } from './operations/context.ts'
+import { checkInput, OPERATIONS } from './operations/index.ts'
+import { DEFAULT_SCRYPT, type ScryptParams } from './password.ts'
+import { schema } from './schema.ts'
+import { UUID } from './values.ts'
+
+export interface AuthUser {
+  readonly id: string
+  readonly username: string
+  readonly role: string
+}
+
+export interface Executor {
+  /** Runs one operation by name with its single argument object; failures are DBALError. */
+  execute(entity: string, operation: string, input?: unknown): Promise<unknown>
+  /** The same backend for another caller. */
+  as(user: AuthUser | 'anonymous'): Executor
+  capabilities(): Promise<Capabilities>
+  close(): Promise<void>
+}
+
+export type AuthContext = { user: AuthUser } | { anonymous: true }
+
+export interface ClientOptions {
+  adapter: Adapter
+  /** Milliseconds since the epoch (default Date.now): expiry and lockout are tested with a fixed clock. */
+  clock?: () => number
+  /** scrypt cost for new hashes (default N=16384, r=8, p=1); stored with each hash. */
+  scrypt?: ScryptParams
+  /**
+   * Who is calling. Without it the client is trusted (the system caller) and no ACL applies; with it,
+   * every operation passes the ACL. The user is taken as given: resolve it with sessions.resolve(token)
+   * or users.read(id) on a trusted client first.
+   */
+  auth?: AuthContext
+  /** Where audit records go: every operation through the ACL, and security incidents always. */
+  audit?: AuditSink
+}
+
+const actorOf = (auth: AuthContext | undefined): Actor =>
+  auth === undefined ? SYSTEM : 'anonymous' in auth ? ANONYMOUS : userActor(auth.user)
+
+export class LocalExecutor implements Executor {
+  readonly actor: Actor
+  readonly adapter: Adapter
+  /** Runs with the system's access: the trusted caller, and gateway operations once allowed. */
+  private readonly trusted: Context
+  /** Runs through the ACL decorator; the same as `trusted` for the system caller. */
+  private readonly ctx: Context
+
+  constructor(private readonly options: ClientOptions) {
+    this.actor = actorOf(options.auth)
+    this.adapter = options.adapter
+    this.trusted = { adapter: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
+    this.ctx = this.actor.kind === 'system' ? this.trusted : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
+  }
+
+  as(user: AuthUser | 'anonymous'): LocalExecutor {
+    return new LocalExecutor({ ...this.options, auth: user === 'anonymous' ? { anonymous: true } : { user } })
+  }
+
+  async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
+    const e = schema.entity.get(entity)
+    const op = OPERATIONS.get(entity)?.get(operation)
+    if (!e || !op) throw new DBALError('VALIDATION_ERROR', { fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }] })
+    const system = this.actor.kind === 'system'
+    try {
+      let ctx = this.ctx
+      if (!system) {
+        requireGrant(this.actor, entity, op.spec.acl)
+        if (policy.gateways.has(`${entity}.${operation}`)) ctx = this.trusted
+      }
+      const result = await op.run(ctx, e, checkInput(e, op.spec, input))
+      if (!system) await this.audit(entity, operation, input, result)
+      return result
+    } catch (err) {
+      const error = asDBALError(err)
+      if (!system || schema.errors.get(error.code)!.audit) await this.audit(entity, operation, input, undefined, error)
+      throw error
+    }
+  }
+
+  private async audit(entity: string, operation: string, input: unknown, result: unknown, error?: DBALError): Promise<void> {
+    const sink = this.options.audit
+    if (!sink) return
+    const id = (input as { id?: unknown } | undefined)?.id ?? (result as { id?: unknown } | undefined)?.id
+    await sink.write({
+      timestamp: new Date(this.trusted.now()).toISOString(),
+      actor: auditActor(this.actor),
+      entity,
+      operation,
+      // Only a well-formed id: whatever else a caller puts there (a token, a password) never reaches the log.
+      ...(typeof id === 'string' && UUID.test(id) ? { targetId: id.toLowerCase() } : {}),
+      success: error === undefined,
+      ...(error ? { code: error.code } : {}),
+    })
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.options.adapter.capabilities()
+  }
+
+  close(): Promise<void> {
+    return this.options.adapter.close()
+  }
+}
