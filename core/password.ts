@@ -34,6 +34,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!m) return false
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }
   const expected = Buffer.from(m[5]!, 'base64')
-  const actual = await scrypt(password, Buffer.from(m[4]!, 'base64'), params)
-  return actual.length === expected.length && timingSafeEqual(actual, expected)
+  // Parameters scrypt refuses (N not a power of two, r = 0, ...) make the hash malformed, not an error.
+  const actual = await scrypt(password, Buffer.from(m[4]!, 'base64'), params).catch(() => undefined)
+  return actual !== undefined && actual.length === expected.length && timingSafeEqual(actual, expected)
 }

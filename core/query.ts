@@ -65,6 +65,17 @@ function allowed(f: Field, op: Comparison): boolean {
   }
 }
 
+// `{}` matches every row. Inside a combinator it is dropped from an and and absorbs an or, so that a filter
+// that matches everything is ALL and a bulk write cannot pass `{$and: [{}]}` for the refused empty filter.
+function andOf(items: readonly Cond[]): Cond {
+  const rest = items.filter((c) => c.kind !== 'all')
+  return rest.length === 0 ? ALL : rest.length === 1 ? rest[0]! : { kind: 'and', items: rest }
+}
+
+function orOf(items: readonly Cond[]): Cond {
+  return items.some((c) => c.kind === 'all') ? ALL : items.length === 1 ? items[0]! : { kind: 'or', items }
+}
+
 class FilterParser {
   readonly errors: FieldError[] = []
   private count = 0
@@ -88,7 +99,7 @@ class FilterParser {
           continue
         }
         const subs = value.map((v, i) => this.parse(v, `${here}[${i}]`, depth + 1))
-        items.push({ kind: key === '$and' ? 'and' : 'or', items: subs })
+        items.push(key === '$and' ? andOf(subs) : orOf(subs))
       } else if (key === '$not') {
         if (!isPlainObject(value) || Object.keys(value).length === 0) {
           this.fail(here, 'must be a non-empty filter')
@@ -101,7 +112,7 @@ class FilterParser {
         items.push(...this.field(key, value, here))
       }
     }
-    return items.length === 1 ? items[0]! : items.length === 0 ? ALL : { kind: 'and', items }
+    return andOf(items)
   }
 
   private resolve(key: string): { f: Field; path?: string[] } | undefined {

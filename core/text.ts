@@ -64,7 +64,9 @@ export function codePointLength(s: string): number {
   let n = 0
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    if (c < 0xd800 || c > 0xdbff) n++
+    // A low surrogate completes the pair before it; a lone surrogate counts as one, as `[...s]` does.
+    const low = c >= 0xdc00 && c <= 0xdfff
+    if (!low || i === 0 || !(s.charCodeAt(i - 1) >= 0xd800 && s.charCodeAt(i - 1) <= 0xdbff)) n++
   }
   return n
 }

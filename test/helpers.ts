@@ -17,15 +17,16 @@ export interface Clock {
   advance(ms: number): void
 }
 
-export function testClient(options: { scrypt?: ScryptParams } = {}): { client: DBALClient; clock: Clock } {
+export function testClient(options: { scrypt?: ScryptParams } = {}): { client: DBALClient; clock: Clock; adapter: MemoryAdapter } {
   const clock: Clock = {
     now: T0,
     advance(ms) {
       this.now += ms
     },
   }
-  const client = new DBALClient({ adapter: new MemoryAdapter(), clock: () => clock.now, scrypt: options.scrypt ?? FAST_SCRYPT })
-  return { client, clock }
+  const adapter = new MemoryAdapter()
+  const client = new DBALClient({ adapter, clock: () => clock.now, scrypt: options.scrypt ?? FAST_SCRYPT })
+  return { client, clock, adapter }
 }
 
 /** Awaits a rejection with this DBAL code and returns the error. */

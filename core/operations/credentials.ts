@@ -1,8 +1,7 @@
 /**
  * Credentials (CONTRACT §4): set hashes the password itself; verify answers true or UNAUTHORIZED in
  * comparable time for wrong passwords and unknown users alike, and locks a username out after too many
- * failures. The failure counter lives in the database (LoginAttempt), so restarts and several daemons
- * share it.
+ * failures. The attempts live in the database (LoginAttempt), so restarts and several daemons share them.
  */
 import { randomUUID } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
@@ -42,37 +41,60 @@ const set: Op = async (ctx, e, input) => {
     const existing = await findBy(ctx, e, 'username', username, tx)
     if (existing) await tx.update(e.name, existing.id as string, { passwordHash, updatedAt: now })
     else await tx.create(e.name, { id: randomUUID(), username, passwordHash, firstLogin: true, createdAt: now, updatedAt: now })
-    await tx.deleteMany(attempts.name, { kind: 'cmp', field: 'username', op: 'eq', value: username })
+    await tx.deleteMany(attempts.name, byUsername(username))
   })
   return true
 }
 
-/** Hashed once, lazily, with the current parameters: what an unknown username is checked against. */
-let dummy: Promise<string> | undefined
+/**
+ * What an unknown username is checked against: hashed once per parameter set, lazily, so that its cost is
+ * that of the client's own hashes (a dummy cached with other parameters would make unknown users fast).
+ */
+const dummies = new Map<string, Promise<string>>()
+function dummyHash(params: Context['scrypt']): Promise<string> {
+  const key = `${params.N}$${params.r}$${params.p}`
+  let d = dummies.get(key)
+  if (!d) dummies.set(key, (d = hashPassword('dbal-dummy-password', params)))
+  return d
+}
+
+const byUsername = (username: string) => ({ kind: 'cmp', field: 'username', op: 'eq', value: username }) as const
+
+/**
+ * Records the attempt, then counts the attempts of the last window including it. Each attempt is its own
+ * row, inserted before the count, so however many guesses run at once (on any isolation level) the
+ * sixth row inserted always sees six: at most five are ever checked. A refused attempt removes its row
+ * again, so that the lock lifts on time. Returns the attempt's id.
+ */
+async function recordAttempt(ctx: Context, e: Entity, username: string): Promise<string> {
+  const now = ctx.now()
+  const id = randomUUID()
+  const at = new Date(now).toISOString()
+  await ctx.adapter.create(attempts.name, { id, username, createdAt: at })
+  const since = new Date(now - LOCKOUT.windowSeconds * 1000).toISOString()
+  const filter = { kind: 'and', items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'gt', value: since }] } as const
+  const { data, total } = await ctx.adapter.list(attempts.name, { filter, sort: [{ field: 'createdAt', dir: 'asc' }, { field: 'id', dir: 'asc' }], offset: 0, limit: LOCKOUT.maxFailures + 1 })
+  if (total <= LOCKOUT.maxFailures) return id
+  await ctx.adapter.delete(attempts.name, id)
+  // The lock lifts when the oldest counted failure leaves the window.
+  const oldest = data.find((r) => r.id !== id) ?? data[0]!
+  const retryAfter = Math.max(1, Math.ceil((Date.parse(oldest.createdAt as string) + LOCKOUT.windowSeconds * 1000 - now) / 1000))
+  throw new DBALError('RATE_LIMIT_EXCEEDED', { entity: e.name, retryAfter })
+}
 
 const verify: Op = async (ctx, e, input) => {
   const username = text(e, input, 'username')
   const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
-  const now = ctx.now()
-  const attempt = await findBy(ctx, attempts, 'username', username)
-  const windowEnd = attempt ? Date.parse(attempt.windowStart as string) + LOCKOUT.windowSeconds * 1000 : 0
-  const inWindow = attempt !== undefined && now < windowEnd
-  if (inWindow && (attempt.failures as number) >= LOCKOUT.maxFailures)
-    throw new DBALError('RATE_LIMIT_EXCEEDED', { entity: e.name, retryAfter: Math.max(1, Math.ceil((windowEnd - now) / 1000)) })
+  await recordAttempt(ctx, e, username)
   const credential = await findBy(ctx, e, 'username', username)
-  dummy ??= hashPassword('dbal-dummy-password', ctx.scrypt)
-  const ok = await verifyPassword(password, (credential?.passwordHash as string | undefined) ?? (await dummy))
-  const at = new Date(now).toISOString()
+  const ok = await verifyPassword(password, (credential?.passwordHash as string | undefined) ?? (await dummyHash(ctx.scrypt)))
   if (ok && credential) {
-    if (attempt) await ctx.adapter.delete(attempts.name, attempt.id as string)
+    await ctx.adapter.deleteMany(attempts.name, byUsername(username))
     return true
   }
-  if (!attempt) {
-    await ctx.adapter.create(attempts.name, { id: randomUUID(), username, failures: 1, windowStart: at, createdAt: at, updatedAt: at })
-  } else {
-    const patch = inWindow ? { failures: (attempt.failures as number) + 1, updatedAt: at } : { failures: 1, windowStart: at, updatedAt: at }
-    await ctx.adapter.update(attempts.name, attempt.id as string, patch)
-  }
+  // Failures older than the window no longer count: drop them.
+  const since = new Date(ctx.now() - LOCKOUT.windowSeconds * 1000).toISOString()
+  await ctx.adapter.deleteMany(attempts.name, { kind: 'and', items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'lte', value: since }] })
   throw new DBALError('UNAUTHORIZED', { entity: e.name })
 }
 

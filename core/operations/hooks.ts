@@ -11,9 +11,9 @@ type Hook = (ctx: Context, e: Entity, values: Row, current: Row | null | 'bulk')
 const components = entityOf('ComponentHierarchy')
 
 /** A component's parent is on the same page and is not the component itself or one of its descendants. */
-export async function checkParent(ctx: Context, id: string | null, pageId: unknown, parentId: unknown): Promise<void> {
+export async function checkParent(ctx: Context, id: string | null, pageId: unknown, parentId: unknown, field = 'parentId'): Promise<void> {
   if (parentId === null || parentId === undefined) return
-  const bad = (error: string) => validationError([{ field: 'parentId', error }], { entity: components.name })
+  const bad = (error: string) => validationError([{ field, error }], { entity: components.name })
   let cursor: Row | null = await ctx.adapter.read(components.name, parentId as string)
   if (!cursor) throw bad('references a missing ComponentHierarchy')
   if (cursor.pageId !== pageId) throw bad('must be on the same page')

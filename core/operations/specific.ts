@@ -100,7 +100,7 @@ const move: Op = async (ctx, e, input) => {
   const patch: Row = { parentId: newParentId, updatedAt: nowIso(ctx) }
   if (input.order !== undefined) patch.order = arg(e, 'order', input.order)
   return ctx.adapter.transaction(async (tx) => {
-    await checkParent({ ...ctx, adapter: tx }, current.id as string, current.pageId, newParentId)
+    await checkParent({ ...ctx, adapter: tx }, current.id as string, current.pageId, newParentId, 'newParentId')
     const row = await tx.update(e.name, current.id as string, patch)
     if (!row) throw new DBALError('NOT_FOUND', { entity: e.name, id: current.id as string })
     return output(e, row)
