@@ -64,7 +64,7 @@ export class LocalExecutor implements Executor {
   constructor(private readonly options: ClientOptions) {
     this.actor = actorOf(options.auth)
     this.adapter = options.adapter
-    this.trusted = { adapter: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
+    this.trusted = { adapter: options.adapter, unchecked: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
     this.ctx = this.actor.kind === 'system' ? this.trusted : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
   }
 

@@ -65,6 +65,12 @@ export function judge(expected: Expected, actual: Actual): string | undefined {
   return undefined
 }
 
+/**
+ * The vectors check what credentials do, not how long scrypt takes: a cheaper cost (stored with each hash,
+ * as always) keeps thousands of set/verify steps from dominating the run. Production keeps the default.
+ */
+const VECTOR_SCRYPT = { N: 1024, r: 8, p: 1 } as const
+
 const ROLES = new Set(['user', 'admin', 'god', 'supergod'])
 
 /**
@@ -118,7 +124,9 @@ export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps
     c.steps.forEach((s, i) => o.emit({ ...base, type: 'step', step: i, action: s.action, entity: s.entity, outcome: 'skip', durationMs: 0, reason: `backend lacks ${missing.join(', ')}` }))
     return
   }
-  const client = prov.freshExecutor ? new DBALClient({ executor: await prov.freshExecutor() }) : new DBALClient({ adapter: await prov.fresh(), audit: o.audit })
+  const client = prov.freshExecutor
+    ? new DBALClient({ executor: await prov.freshExecutor() })
+    : new DBALClient({ adapter: await prov.fresh(), audit: o.audit, scrypt: VECTOR_SCRYPT })
   const scope: Scope = { outputs: [], saved: new Map() }
   for (const [i, step] of c.steps.entries()) {
     const t0 = performance.now()

@@ -8,7 +8,13 @@ import type { Row } from '../validate.ts'
 import { UUID } from '../values.ts'
 
 export interface Context {
+  /** The adapter the operation works through: the ACL decorator for a caller with an auth context. */
   readonly adapter: Adapter
+  /**
+   * The adapter under the ACL. Only for existence checks that the policy does not govern (getTree's
+   * page: components are readable by rule of their own entity, whatever their page's level).
+   */
+  readonly unchecked: Adapter
   /** Milliseconds since the epoch; injectable so that expiry and lockout can be tested. */
   now(): number
   readonly scrypt: ScryptParams

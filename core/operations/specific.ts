@@ -53,7 +53,7 @@ interface Node extends Row {
 
 const getTree: Op = async (ctx, e, input) => {
   const pageId = input.pageId
-  await readVisible(ctx, entityOf('PageView'), pageId)
+  await readVisible(ctx, entityOf('PageView'), pageId, ctx.unchecked)
   const rows = await all(ctx, e, eq('pageId', (pageId as string).toLowerCase()))
   const nodes = new Map<string, Node>(rows.map((r) => [r.id as string, { ...r, children: [] }]))
   const roots: Node[] = []

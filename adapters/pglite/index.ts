@@ -1,0 +1,33 @@
+/** The PGlite adapter: embedded PostgreSQL, running the PostgreSQL adapter's dialect, errors and catalog. */
+import { PGlite } from '@electric-sql/pglite'
+import type { Schema } from '../../core/schema.ts'
+import { postgresCatalog } from '../postgres/catalog.ts'
+import { postgresDialect } from '../postgres/dialect.ts'
+import { classify } from '../postgres/errors.ts'
+import { POSTGRES_CAPABILITIES } from '../postgres/index.ts'
+import { SqlAdapter } from '../sql/adapter.ts'
+import { pgliteDriver, type PGliteLike } from './driver.ts'
+
+export interface PgliteAdapterOptions {
+  /** An open PGlite to use (not closed by the adapter); otherwise one is started. */
+  readonly db?: PGliteLike
+  /** Where a new PGlite keeps its data (default: in memory). */
+  readonly dataDir?: string
+  readonly schema?: Schema
+}
+
+export async function pgliteAdapter(o: PgliteAdapterOptions = {}): Promise<SqlAdapter> {
+  const db: PGliteLike = o.db ?? (await PGlite.create(o.dataDir))
+  const owned = o.db === undefined
+  return new SqlAdapter({
+    name: 'pglite',
+    dialect: postgresDialect,
+    driver: pgliteDriver(db, async () => {
+      if (owned) await db.close()
+    }),
+    classify,
+    capabilities: POSTGRES_CAPABILITIES,
+    catalog: postgresCatalog,
+    schema: o.schema,
+  })
+}

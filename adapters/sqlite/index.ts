@@ -1,0 +1,27 @@
+/** The SQLite adapter: better-sqlite3, the shared SQL code, SQLite's dialect, errors and catalog. */
+import type { Schema } from '../../core/schema.ts'
+import { SqlAdapter } from '../sql/adapter.ts'
+import { sqliteCatalog } from './catalog.ts'
+import { sqliteDialect } from './dialect.ts'
+import { openSqlite, type SqliteOptions } from './driver.ts'
+import { classify } from './errors.ts'
+
+export interface SqliteAdapterOptions extends SqliteOptions {
+  /** Defaults to the project's schema/. */
+  readonly schema?: Schema
+}
+
+export function sqliteAdapter(o: SqliteAdapterOptions = {}): SqlAdapter {
+  return new SqlAdapter({
+    name: 'sqlite',
+    dialect: sqliteDialect,
+    driver: openSqlite(o),
+    classify,
+    capabilities: ['transactions', 'nestedTransactions', 'jsonQueries', 'aggregations', 'relations', 'migrations', 'schemaIntrospection'],
+    catalog: sqliteCatalog,
+    schema: o.schema,
+  })
+}
+
+/** `sqlite:path` or a plain path (':memory:' included) → the file name. */
+export const sqliteFilename = (url: string): string => url.replace(/^sqlite:(\/\/)?/, '')
