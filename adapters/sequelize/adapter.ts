@@ -1,0 +1,263 @@
+/**
+ * The Adapter seam on Sequelize. One class for the three dialects; what differs lives in dialect.ts,
+ * json-path.ts and fold-sql.ts. Every write is atomic: a multi-statement one runs in its own transaction
+ * (or a savepoint inside the caller's), so a failure leaves nothing behind and, on PostgreSQL, does not
+ * poison the caller's transaction, matching the reference, which undoes a failed operation and goes on.
+ */
+import { col, type Transaction, type WhereOptions } from 'sequelize'
+import { capabilitySet, type Adapter, type Capabilities } from '../../core/adapter.ts'
+import { DBALError } from '../../core/errors.ts'
+import type { Cond, ListQuery } from '../../core/query.ts'
+import { entityOf, type Entity } from '../../core/schema.ts'
+import type { Row } from '../../core/validate.ts'
+import { reachesTree, unwindTrees } from './cascade.ts'
+import { rowFromStorage, rowToStorage, shadowValue, toStorage } from './codec.ts'
+import type { Db } from './db.ts'
+import { foldable, shadowAttribute } from './dialect.ts'
+import { blockingReference, danglingFields, firstConflict } from './diagnose.ts'
+import { foreignKeyOf, isForeignKeyViolation, isUniqueViolation, missingReferences, stillReferenced, toDBALError, type ErrorContext } from './errors.ts'
+import { fieldAttributes, referencing, targetField } from './models.ts'
+
+type Tx = Transaction | undefined
+
+const BULK_CHUNK = 500
+
+/** A unique or foreign key violation, already explained by `explain`. */
+const isConstraintFailure = (e: unknown) => e instanceof DBALError && (e.code === 'CONFLICT' || e.code === 'VALIDATION_ERROR')
+const NO_HOOKS = { hooks: false, validate: false } as const
+
+/** Sequelize keeps a savepoint's enclosing transaction as `parent` (not in its type declarations). */
+const parentOf = (t: Transaction): Transaction | undefined => (t as Transaction & { parent?: Transaction }).parent
+
+export class SequelizeAdapter implements Adapter {
+  readonly name: string
+
+  constructor(
+    readonly db: Db,
+    private readonly tx?: Transaction,
+  ) {
+    this.name = `sequelize-${db.spec.name}`
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    return capabilitySet(this.db.spec.capabilities)
+  }
+
+  /** Runs in the caller's transaction, or alone on single-connection dialects; errors become DBALErrors. */
+  private async run<T>(ctx: ErrorContext, fn: (t: Tx) => Promise<T>): Promise<T> {
+    try {
+      return this.tx ? await fn(this.tx) : await this.db.exclusive(() => fn(undefined))
+    } catch (e) {
+      throw toDBALError(e, ctx)
+    }
+  }
+
+  /** All or nothing: a transaction of its own, or a savepoint inside the caller's. */
+  private atomic<T>(ctx: ErrorContext, fn: (t: Transaction) => Promise<T>): Promise<T> {
+    return this.run(ctx, (t) => this.savepoint(t, fn))
+  }
+
+  /**
+   * A savepoint always hangs off the outermost transaction: Sequelize names a savepoint after its
+   * parent's count, so a savepoint inside a savepoint would reuse its parent's name, and rolling back to
+   * that name would stop at the inner one. SQL savepoints nest by order anyway.
+   */
+  private savepoint<T>(t: Tx, fn: (t: Transaction) => Promise<T>): Promise<T> {
+    if (!t) return this.db.sequelize.transaction(fn)
+    let root = t
+    for (let p = parentOf(root); p; p = parentOf(root)) root = p
+    return this.db.sequelize.transaction({ transaction: root }, fn)
+  }
+
+  /** One statement is atomic by itself; on PostgreSQL its failure would abort the caller's transaction. */
+  private single<T>(ctx: ErrorContext, fn: (t: Tx) => Promise<T>): Promise<T> {
+    return this.tx && this.db.spec.statementAbortsTransaction ? this.atomic(ctx, fn) : this.run(ctx, fn)
+  }
+
+  /** Turns a failed statement into the reference's error, asking the database where it cannot tell. */
+  private async explain(e: unknown, ctx: ErrorContext, t: Tx, what: { row?: Row; id?: string; where?: WhereOptions }): Promise<never> {
+    if (this.db.spec.diagnose && isUniqueViolation(e) && what.row) {
+      const fields = await firstConflict(this.db, ctx.entity, what.row, what.id, t)
+      if (fields) throw new DBALError('CONFLICT', { entity: ctx.entity.name, unique: fields.map((f) => f.name) }, { cause: e })
+    }
+    if (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx)) {
+      if (ctx.write === 'delete' && what.where) {
+        const b = await blockingReference(this.db, ctx.entity, what.where, t)
+        if (b) throw stillReferenced(b.entity.name, b.by, e)
+      } else if (what.row) {
+        const fields = await danglingFields(this.db, ctx.entity, what.row, t)
+        if (fields.length) throw missingReferences(ctx.entity, fields, e)
+      }
+    }
+    throw toDBALError(e, ctx)
+  }
+
+  private async insert(e: Entity, rows: Row[], t: Tx): Promise<void> {
+    try {
+      await this.db.model(e).bulkCreate(rows.map((r) => rowToStorage(this.db.spec, e, r)), { ...NO_HOOKS, transaction: t, returning: false })
+    } catch (err) {
+      await this.explain(err, { entity: e, write: 'insert' }, t, rows.length === 1 ? { row: rows[0] } : {})
+    }
+  }
+
+  /** Updates the rows with these ids; returns how many there were. */
+  private async patch(e: Entity, ids: string | string[], patch: Row, t: Tx): Promise<number> {
+    let n = 0
+    try {
+      ;[n] = await this.db.model(e).update(rowToStorage(this.db.spec, e, patch), { ...NO_HOOKS, where: { [e.primary.name]: ids }, transaction: t })
+    } catch (err) {
+      await this.explain(err, { entity: e, write: 'update' }, t, { row: patch, id: typeof ids === 'string' ? ids : undefined })
+    }
+    await this.followCascades(e, patch, t)
+    return n
+  }
+
+  /** ON UPDATE CASCADE changes a referencing column in the database; its shadow column follows here. */
+  private async followCascades(e: Entity, patch: Row, t: Tx): Promise<void> {
+    if (this.db.spec.fold !== 'shadow') return
+    for (const { e: re, f } of referencing(e)) {
+      const target = targetField(f)
+      if (f.foreignKey!.onUpdate !== 'cascade' || !foldable(f) || !(target.name in patch)) continue
+      const value = patch[target.name]
+      const where = { [f.name]: toStorage(this.db.spec, f, value) }
+      await this.db.model(re).update({ [shadowAttribute(f)]: shadowValue(f, value) }, { ...NO_HOOKS, where, transaction: t })
+    }
+  }
+
+  private async readRow(e: Entity, id: string, t: Tx): Promise<Row | null> {
+    const raw = await this.db.model(e).findOne({ where: { [e.primary.name]: id }, attributes: fieldAttributes(e), raw: true, transaction: t })
+    return raw ? rowFromStorage(e, raw as unknown as Row) : null
+  }
+
+  create(entity: string, row: Row): Promise<Row> {
+    const e = entityOf(entity)
+    return this.single({ entity: e, write: 'insert' }, async (t) => {
+      await this.insert(e, [row], t)
+      return { ...row }
+    })
+  }
+
+  read(entity: string, id: string): Promise<Row | null> {
+    const e = entityOf(entity)
+    return this.run({ entity: e }, (t) => this.readRow(e, id, t))
+  }
+
+  update(entity: string, id: string, patch: Row): Promise<Row | null> {
+    const e = entityOf(entity)
+    if (Object.keys(patch).length === 0) return this.read(entity, id)
+    return this.atomic({ entity: e, write: 'update' }, async (t) => {
+      const n = await this.patch(e, id, patch, t)
+      return n === 0 ? null : this.readRow(e, id, t)
+    })
+  }
+
+  delete(entity: string, id: string): Promise<boolean> {
+    const e = entityOf(entity)
+    const ctx: ErrorContext = { entity: e, write: 'delete' }
+    const where = { [e.primary.name]: id }
+    const unwind = this.unwinds(e)
+    const remove = async (t: Tx): Promise<boolean> => {
+      if (unwind) await unwindTrees(this.db, e, where, t)
+      try {
+        return (await this.db.model(e).destroy({ where, transaction: t, hooks: false })) > 0
+      } catch (err) {
+        return this.explain(err, ctx, t, { where })
+      }
+    }
+    return unwind ? this.atomic(ctx, remove) : this.single(ctx, remove)
+  }
+
+  /** Whether deleting rows of `e` must first take apart the trees it cascades into (MariaDB). */
+  private unwinds(e: Entity): boolean {
+    return this.db.spec.shallowCascades && reachesTree(e)
+  }
+
+  list(entity: string, q: ListQuery): Promise<{ data: Row[]; total: number }> {
+    const e = entityOf(entity)
+    const order = q.sort.map((k): [ReturnType<typeof col>, string] => [col(e.field.get(k.field)!.column), this.db.spec.direction[k.dir]])
+    return this.run({ entity: e }, async (t) => {
+      const where = this.db.where(e, q.filter)
+      const raw = await this.db.model(e).findAll({ where, order, offset: q.offset, limit: q.limit, attributes: fieldAttributes(e), raw: true, transaction: t })
+      const data = (raw as unknown as Row[]).map((r) => rowFromStorage(e, r))
+      // A short page that is not past the end already tells the total.
+      const total = data.length < q.limit && (data.length > 0 || q.offset === 0) ? q.offset + data.length : await this.db.model(e).count({ where, transaction: t })
+      return { data, total }
+    })
+  }
+
+  count(entity: string, filter: Cond): Promise<number> {
+    const e = entityOf(entity)
+    return this.run({ entity: e }, (t) => this.db.model(e).count({ where: this.db.where(e, filter), transaction: t }))
+  }
+
+  createMany(entity: string, rows: Row[]): Promise<number> {
+    const e = entityOf(entity)
+    if (rows.length === 0) return Promise.resolve(0)
+    return this.atomic({ entity: e, write: 'insert' }, async (t) => {
+      try {
+        await this.savepoint(t, async (sp) => {
+          for (let i = 0; i < rows.length; i += BULK_CHUNK) await this.insert(e, rows.slice(i, i + BULK_CHUNK), sp)
+        })
+      } catch (err) {
+        if (!isConstraintFailure(err)) throw err
+        // A multi-row statement may report a later row's violation first: replay row by row, in order,
+        // so that the error is the one the reference gives (it stops at the first failing row).
+        for (const r of rows) await this.insert(e, [r], t)
+      }
+      return rows.length
+    })
+  }
+
+  updateMany(entity: string, filter: Cond, patch: Row): Promise<number> {
+    const e = entityOf(entity)
+    const pk = e.primary.name
+    return this.atomic({ entity: e, write: 'update' }, async (t) => {
+      // The matching ids first, in the reference's order: an UPDATE never carries the filter (see
+      // filter.ts), and a failure can be replayed row by row.
+      const order = [e.createdField, e.primary].filter((f) => f !== undefined).map((f) => [f.name, 'ASC'] as [string, string])
+      const found = await this.db.model(e).findAll({ where: this.db.where(e, filter), order, attributes: [pk], raw: true, transaction: t })
+      const ids = (found as unknown as Row[]).map((r) => r[pk] as string)
+      try {
+        await this.savepoint(t, async (sp) => {
+          for (let i = 0; i < ids.length; i += BULK_CHUNK) await this.patch(e, ids.slice(i, i + BULK_CHUNK), patch, sp)
+        })
+      } catch (err) {
+        if (!isConstraintFailure(err)) throw err
+        // Row by row, to stop at the row where the reference stops and give its error.
+        for (const id of ids) await this.patch(e, id, patch, t)
+      }
+      return ids.length
+    })
+  }
+
+  deleteMany(entity: string, filter: Cond): Promise<number> {
+    const e = entityOf(entity)
+    const ctx: ErrorContext = { entity: e, write: 'delete' }
+    return this.atomic(ctx, async (t) => {
+      const where = this.db.where(e, filter)
+      // Counted first: rows removed by a cascade from another match would not be counted by the delete.
+      const n = await this.db.model(e).count({ where, transaction: t })
+      if (n === 0) return 0
+      if (this.unwinds(e)) await unwindTrees(this.db, e, where, t)
+      try {
+        await this.db.model(e).destroy({ where, transaction: t, hooks: false })
+      } catch (err) {
+        await this.explain(err, ctx, t, { where })
+      }
+      return n
+    })
+  }
+
+  async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
+    const body = (t: Transaction) => fn(new SequelizeAdapter(this.db, t))
+    try {
+      return this.tx ? await this.savepoint(this.tx, body) : await this.db.exclusive(() => this.savepoint(undefined, body))
+    } catch (e) {
+      throw toDBALError(e)
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close()
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * A Sequelize instance from a URL, configured so that values come back untouched (codec.ts converts):
+ * UTC sessions, MariaDB datetimes as text, matched (not changed) row counts, a statement timeout.
+ */
+import { Sequelize, type Options } from 'sequelize'
+import { ConfigError } from '../../core/config-error.ts'
+import type { DialectName } from './dialect.ts'
+
+export interface ConnectOptions {
+  readonly dialect: DialectName
+  /** postgres://user:pw@host:port/db, mariadb://user:pw@host:port/db, sqlite::memory: or sqlite:/path/file.db */
+  readonly url: string
+  /** Statement timeout in milliseconds (PostgreSQL, MariaDB); default 30 000; 0: none. */
+  readonly statementTimeoutMs?: number
+  /** Connection timeout in milliseconds; default 10 000. */
+  readonly connectTimeoutMs?: number
+  /** Pool size (PostgreSQL, MariaDB); default 5. */
+  readonly poolMax?: number
+}
+
+const PROTOCOLS: Record<DialectName, readonly string[]> = {
+  postgres: ['postgres:', 'postgresql:'],
+  mariadb: ['mariadb:', 'mysql:'],
+  sqlite: ['sqlite:'],
+}
+
+/** The file of a sqlite URL: `sqlite::memory:`, `sqlite:relative.db`, `sqlite:/abs.db`, `sqlite:///abs.db`. */
+export function sqliteStorage(url: string): string {
+  const rest = url.slice('sqlite:'.length)
+  if (rest === '' || rest === ':memory:' || rest === '//:memory:') return ':memory:'
+  return rest.startsWith('//') ? decodeURIComponent(rest.slice(2)) : decodeURIComponent(rest)
+}
+
+function server(url: string): Pick<Options, 'host' | 'port' | 'username' | 'password' | 'database'> {
+  const u = new URL(url)
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : undefined,
+    username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+  }
+}
+
+/** mariadb: DATETIME as its text (codec reads it as UTC); everything else as Sequelize would. */
+function mariadbTypeCast(field: { type: string; string(): string | null }, next: () => unknown): unknown {
+  return field.type === 'DATETIME' ? field.string() : next()
+}
+
+export function connect(o: ConnectOptions): Sequelize {
+  const protocol = o.url.slice(0, o.url.indexOf(':') + 1).toLowerCase()
+  if (!PROTOCOLS[o.dialect].includes(protocol)) throw new ConfigError('url', '', `a ${o.dialect} URL starts with ${PROTOCOLS[o.dialect].join(' or ')}`)
+  const timeout = o.statementTimeoutMs ?? 30_000
+  const connectTimeout = o.connectTimeoutMs ?? 10_000
+  const common: Options = { logging: false, timezone: '+00:00', pool: { max: o.poolMax ?? 5, min: 0, acquire: connectTimeout + 5_000, idle: 10_000 } }
+  switch (o.dialect) {
+    case 'postgres':
+      return new Sequelize({
+        ...common,
+        dialect: 'postgres',
+        ...server(o.url),
+        // Sequelize escapes values for standard strings (backslash is literal): make sure the session agrees.
+        dialectOptions: { statement_timeout: timeout, connectionTimeoutMillis: connectTimeout, application_name: 'dbal-sequelize', options: '-c standard_conforming_strings=on' },
+      })
+    case 'mariadb':
+      return new Sequelize({
+        ...common,
+        dialect: 'mariadb',
+        ...server(o.url),
+        // foundRows: UPDATE reports the rows matched, not only those whose values changed.
+        dialectOptions: {
+          foundRows: true,
+          connectTimeout,
+          typeCast: mariadbTypeCast,
+          bigIntAsNumber: true,
+          charset: 'utf8mb4',
+          // Sequelize escapes with backslashes, which NO_BACKSLASH_ESCAPES would turn into literal text.
+          initSql: [`SET SESSION max_statement_time = ${timeout / 1000}`, "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')"],
+        },
+      })
+    case 'sqlite':
+      return new Sequelize({ ...common, dialect: 'sqlite', storage: sqliteStorage(o.url), pool: { max: 1, min: 0, idle: Infinity } })
+  }
+}

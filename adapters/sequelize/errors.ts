@@ -1,0 +1,125 @@
+/**
+ * The one place where Sequelize's errors (and the drivers' codes under them: SQLSTATE for pg, errno for
+ * mariadb, result codes for sqlite3) become DBALErrors. The original stays as `cause`; details carry only
+ * schema names (entity, wire field names), never SQL text, values, URLs or passwords.
+ */
+import {
+  BaseError,
+  ConnectionAcquireTimeoutError,
+  ConnectionError,
+  ForeignKeyConstraintError,
+  TimeoutError,
+  UniqueConstraintError,
+  ValidationError,
+} from 'sequelize'
+import { DBALError, type ErrorDetails } from '../../core/errors.ts'
+import { entityOf, schema, type Entity, type Field } from '../../core/schema.ts'
+import { foreignKeyName } from './models.ts'
+
+/** What the adapter was doing: decides which side of a foreign key a violation is on. */
+export interface ErrorContext {
+  readonly entity: Entity
+  readonly write?: 'insert' | 'update' | 'delete'
+}
+
+/** The driver's error under Sequelize's wrapper, with the fields the three drivers set. */
+interface DriverError {
+  code?: string
+  errno?: number
+  constraint?: string
+  sqlMessage?: string
+  message?: string
+  fatal?: boolean
+}
+
+const uniques = new Map<string, { entity: Entity; fields: readonly Field[] }>()
+const foreignKeys = new Map<string, { entity: Entity; field: Field }>()
+for (const e of schema.entities) {
+  uniques.set(`${e.table}_pkey`, { entity: e, fields: [e.primary] })
+  for (const u of e.uniques) uniques.set(u.name, { entity: e, fields: u.fields })
+  for (const f of e.foreignKeys) foreignKeys.set(foreignKeyName(e, f), { entity: e, field: f })
+}
+
+const driverError = (e: unknown): DriverError => ((e instanceof BaseError ? ((e as { parent?: unknown }).parent ?? e) : e) ?? {}) as DriverError
+
+const PG_TIMEOUT = new Set(['57014', '55P03'])
+const MARIADB_TIMEOUT = new Set([1969, 1205, 3024])
+const MARIADB_CONNECTION = new Set([1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013])
+const SQLITE_TIMEOUT = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_INTERRUPT'])
+const SQLITE_CONNECTION = new Set(['SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_NOTADB', 'SQLITE_FULL', 'SQLITE_READONLY'])
+const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'ESOCKET', 'PROTOCOL_CONNECTION_LOST'])
+
+function isTimeout(e: unknown, d: DriverError): boolean {
+  if (e instanceof TimeoutError || e instanceof ConnectionAcquireTimeoutError) return true
+  if (d.code !== undefined && (PG_TIMEOUT.has(d.code) || SQLITE_TIMEOUT.has(d.code))) return true
+  return d.errno !== undefined && MARIADB_TIMEOUT.has(d.errno)
+}
+
+function isConnectionLoss(e: unknown, d: DriverError): boolean {
+  if (e instanceof ConnectionError) return true
+  const code = d.code ?? ''
+  if (SOCKET.has(code) || SQLITE_CONNECTION.has(code) || /^(08|57P0[1-3]|53300)/.test(code)) return true
+  if (d.errno !== undefined && MARIADB_CONNECTION.has(d.errno)) return true
+  if (d.fatal === true) return true
+  // pg reports a dropped socket and a closed client without a code; sqlite3 a closed database as MISUSE.
+  return /Connection terminated|not queryable|Database is closed|connection is closed|connection manager was closed/i.test(d.message ?? '')
+}
+
+/** The unique constraint a violation names: pg by constraint, mariadb by key, sqlite by its columns. */
+function uniqueOf(d: DriverError, ctx?: ErrorContext): { entity: Entity; fields: readonly Field[] } | undefined {
+  const key = d.constraint ?? /for key '(?:[^']*\.)?([^'.]+)'\s*$/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
+  if (key === 'PRIMARY' && ctx) return { entity: ctx.entity, fields: [ctx.entity.primary] }
+  if (key !== undefined) return uniques.get(key)
+  const m = /UNIQUE constraint failed: (\S+?)\.(.+)$/.exec(d.message ?? '')
+  if (!m) return undefined
+  const entity = schema.entities.find((x) => x.table === m[1])
+  if (!entity) return undefined
+  const columns = m[2]!.split(', ').map((c) => c.slice(c.indexOf('.') + 1)).sort().join()
+  const fields = [[entity.primary], ...entity.uniques.map((u) => u.fields)].find((fs) => fs.map((f) => f.column).sort().join() === columns)
+  return fields ? { entity, fields } : undefined
+}
+
+/** A foreign key violation: which constraint, and whether the referencing row (child) is the culprit. */
+export function foreignKeyOf(e: unknown, ctx?: ErrorContext): { entity: Entity; field: Field; child: boolean } | undefined {
+  const d = driverError(e)
+  const name = d.constraint ?? /CONSTRAINT `([^`]+)`/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
+  const fk = name === undefined ? undefined : foreignKeys.get(name)
+  if (!fk) return undefined
+  // mariadb says which side (1452 child, 1451 parent); pg does not, so the operation decides.
+  const child = d.errno !== undefined ? d.errno === 1452 || d.errno === 1216 : ctx?.write === 'insert' || (ctx?.write === 'update' && ctx.entity === fk.entity)
+  return { ...fk, child }
+}
+
+export const isForeignKeyViolation = (e: unknown): boolean => e instanceof ForeignKeyConstraintError
+export const isUniqueViolation = (e: unknown): boolean => e instanceof UniqueConstraintError
+
+/** A dangling reference: VALIDATION_ERROR naming the fields, as the reference reports it. */
+export const missingReferences = (entity: Entity, fields: readonly Field[], cause?: unknown): DBALError =>
+  new DBALError('VALIDATION_ERROR', { entity: entity.name, fields: fields.map((f) => ({ field: f.name, error: `references a missing ${f.foreignKey!.entity}` })) }, { cause })
+
+/** A delete refused because `by` still references a row of `entity`. */
+export const stillReferenced = (entity: string, by: { entity: Entity; field: Field }, cause?: unknown): DBALError =>
+  new DBALError('CONFLICT', { entity, referencedBy: `${by.entity.name}.${by.field.name}` }, { cause })
+
+export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
+  if (e instanceof DBALError) return e
+  const d = driverError(e)
+  const base: ErrorDetails = ctx ? { entity: ctx.entity.name } : {}
+  if (e instanceof UniqueConstraintError) {
+    const u = uniqueOf(d, ctx)
+    return new DBALError('CONFLICT', u ? { entity: u.entity.name, unique: u.fields.map((f) => f.name) } : base, { cause: e })
+  }
+  if (e instanceof ForeignKeyConstraintError) {
+    const fk = foreignKeyOf(e, ctx)
+    if (fk?.child) return missingReferences(fk.entity, [fk.field], e)
+    if (fk) return stillReferenced(entityOf(fk.field.foreignKey!.entity).name, fk, e)
+    return ctx?.write === 'delete' ? new DBALError('CONFLICT', base, { cause: e }) : new DBALError('VALIDATION_ERROR', { ...base, fields: [] }, { cause: e })
+  }
+  if (isTimeout(e, d)) return new DBALError('TIMEOUT', base, { cause: e })
+  if (isConnectionLoss(e, d)) return new DBALError('DATABASE_ERROR', base, { cause: e })
+  if (e instanceof ValidationError) {
+    const fields = e.errors.map((x) => ({ field: x.path ?? '(row)', error: x.validatorKey === 'is_null' ? 'is required' : 'is invalid' }))
+    return new DBALError('VALIDATION_ERROR', { ...base, fields }, { cause: e })
+  }
+  return new DBALError('INTERNAL_ERROR', base, { cause: e })
+}

@@ -1,0 +1,67 @@
+/**
+ * `dbal_fold(text)`: core's foldCase as an SQL function, so that $contains/$startsWith/$endsWith and
+ * search run inside the query (paging stays exact) and fold exactly like the reference, whatever the
+ * server's locale or Unicode version. The table comes from core's foldTable(); a fingerprint of it is
+ * stored as the function's comment, so that migrate replaces the function only when the table changes.
+ */
+import { createHash } from 'node:crypto'
+import { foldTable } from '../../core/text.ts'
+import type { DialectName } from './dialect.ts'
+
+const table = foldTable()
+// The table has no quotes or backslashes; escaping them keeps the literal valid if it ever does.
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`
+const mariadbLiteral = (s: string) => literal(s.replaceAll('\\', '\\\\'))
+
+export const FOLD_FUNCTION = 'dbal_fold'
+export const FOLD_FINGERPRINT = `dbal_fold ${createHash('sha256').update(table.from).update('\0').update(table.to).digest('hex').slice(0, 16)}`
+
+const POSTGRES = [
+  `CREATE OR REPLACE FUNCTION ${FOLD_FUNCTION}(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE`,
+  `AS $dbal$ SELECT translate($1, ${literal(table.from)}, ${literal(table.to)}) $dbal$`,
+].join(' ')
+
+const MARIADB_TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin'
+const nonAscii = [...table.from].map((c, i) => [c, [...table.to][i]!] as const).filter(([c]) => c.codePointAt(0)! >= 128)
+
+// MariaDB has no translate(): ASCII-only strings use LOWER() (exact on ASCII), others are mapped code
+// point by code point through the table (LOWER() itself lags Unicode by hundreds of code points).
+const MARIADB = `CREATE FUNCTION ${FOLD_FUNCTION}(s ${MARIADB_TEXT}) RETURNS ${MARIADB_TEXT}
+DETERMINISTIC NO SQL COMMENT ${literal(FOLD_FINGERPRINT)}
+BEGIN
+  DECLARE src ${MARIADB_TEXT} DEFAULT ${mariadbLiteral(nonAscii.map(([c]) => c).join(''))};
+  DECLARE dst ${MARIADB_TEXT} DEFAULT ${mariadbLiteral(nonAscii.map(([, t]) => t).join(''))};
+  DECLARE out_ ${MARIADB_TEXT} DEFAULT '';
+  DECLARE c ${MARIADB_TEXT};
+  DECLARE i INT DEFAULT 1;
+  DECLARE n INT;
+  DECLARE p INT;
+  IF s IS NULL THEN RETURN NULL; END IF;
+  IF LENGTH(s) = CHAR_LENGTH(s) THEN RETURN LOWER(s); END IF;
+  SET n = CHAR_LENGTH(s);
+  WHILE i <= n DO
+    SET c = SUBSTRING(s, i, 1);
+    IF LENGTH(c) = 1 THEN SET c = LOWER(c);
+    ELSE
+      SET p = LOCATE(c, src);
+      IF p > 0 THEN SET c = SUBSTRING(dst, p, 1); END IF;
+    END IF;
+    SET out_ = CONCAT(out_, c);
+    SET i = i + 1;
+  END WHILE;
+  RETURN out_;
+END`
+
+/** Statements that (re)create the function on a dialect that has one. */
+export function foldFunctionDdl(d: DialectName): string[] {
+  if (d === 'postgres') return [POSTGRES, `COMMENT ON FUNCTION ${FOLD_FUNCTION}(text) IS ${literal(FOLD_FINGERPRINT)}`]
+  if (d === 'mariadb') return [`DROP FUNCTION IF EXISTS ${FOLD_FUNCTION}`, MARIADB]
+  return []
+}
+
+/** A query answering the installed function's fingerprint as column `fp` (no row: not installed). */
+export function foldFingerprintQuery(d: DialectName): string | undefined {
+  if (d === 'postgres') return `SELECT obj_description(p.oid, 'pg_proc') AS fp FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${FOLD_FUNCTION}' AND n.nspname = current_schema()`
+  if (d === 'mariadb') return `SELECT ROUTINE_COMMENT AS fp FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = '${FOLD_FUNCTION}'`
+  return undefined
+}
