@@ -1,9 +1,22 @@
 /** Every backend the harness knows. Each adapter's harness entry lives next to its provisioning. */
 import type { Backend } from './backend.ts'
+import { pgliteBackend } from './backends/pglite.ts'
+import { postgresBackend } from './backends/postgres.ts'
 import { referenceBackend } from './backends/reference.ts'
+import { sequelizeMariadbBackend, sequelizePostgresBackend, sequelizeSqliteBackend } from './backends/sequelize.ts'
+import { remoteBackend, remotePostgresBackend } from './backends/remote.ts'
+import { sqliteBackend } from './backends/sqlite.ts'
 
 export const BACKENDS: readonly Backend[] = [
   referenceBackend,
+  remoteBackend,
+  remotePostgresBackend,
+  sqliteBackend,
+  postgresBackend,
+  pgliteBackend,
+  sequelizeSqliteBackend,
+  sequelizePostgresBackend,
+  sequelizeMariadbBackend,
 ]
 
 /** Named groups for --backends: `embedded` needs no server, `all` is every backend. */

@@ -4,6 +4,7 @@
  *   migrate   create or upgrade a database from schema/
  *   generate  regenerate core/types.generated.ts from schema/
  *   backends  list the backends, how they are provisioned and their environment variables
+ *   daemon    serve the DBAL over WebSocket JSON-RPC (daemon/)
  */
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +13,11 @@ import { ConfigError } from '../core/config-error.ts'
 import { generateTypes } from '../core/codegen.ts'
 import { DBALError } from '../core/errors.ts'
 import { schema } from '../core/schema.ts'
+import { daemonCommand } from '../daemon/main.ts'
+import { PROTOCOL_SCHEMA_FILE, protocolSchemaText } from '../daemon/protocol-schema.ts'
+import { writeAclMatrix } from './acl/matrix.ts'
 import { BACKENDS } from './backends.ts'
+import { endpointBackend } from './backends/remote.ts'
 import { testCommand } from './commands/test.ts'
 import { selectBackends } from './select.ts'
 import { DEFAULT_VECTORS } from './vectors/load.ts'
@@ -25,10 +30,14 @@ Commands:
             --vectors PATH    a vector file or folder (repeatable); default: contracts/
             --require LIST    backends that must run (also $DBAL_REQUIRE); not run = failure
             --report-dir DIR  where results.jsonl and summary.md go; default: reports/
+            --endpoint URL    also (without --backends: only) a daemon started elsewhere, as backend
+                              \`endpoint\`; --token T or $DBAL_ENDPOINT_TOKEN is its service token
   migrate   Create or upgrade a database from schema/ (running it twice changes nothing)
             --backend NAME --url URL
   generate  Regenerate core/types.generated.ts from schema/
   backends  List the backends, how each is provisioned, and its environment variables
+  daemon    Serve the DBAL over WebSocket JSON-RPC (see README, Daemon)
+            --config FILE     the daemon's YAML config (dbal.daemon.yaml)
 `
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -44,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
       require: { type: 'string' },
       'report-dir': { type: 'string' },
       url: { type: 'string' },
+      config: { type: 'string' },
+      endpoint: { type: 'string' },
+      token: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -54,10 +66,13 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'test': {
-      const backends = selectBackends(values.backends ?? 'embedded')
+      const backends = values.endpoint && !values.backends ? [] : selectBackends(values.backends ?? 'embedded')
+      if (values.endpoint) backends.push(endpointBackend(values.endpoint, values.token ?? process.env.DBAL_ENDPOINT_TOKEN))
       const requireSpec = [values.require, process.env.DBAL_REQUIRE].filter(Boolean).join(',')
       const required = new Set(requireSpec ? selectBackends(requireSpec, '--require').map((b) => b.name) : [])
       for (const name of required) if (!backends.some((b) => b.name === name)) backends.push(BACKENDS.find((b) => b.name === name)!)
+      // A daemon named on the command line is there to be certified: not reaching it is a failure.
+      if (values.endpoint) required.add('endpoint')
       return testCommand({ backends, required, vectors: values.vectors ?? [DEFAULT_VECTORS], reportDir: values['report-dir'] ?? fileURLToPath(new URL('../reports/', import.meta.url)), log })
     }
     case 'migrate': {
@@ -73,7 +88,15 @@ async function main(argv: string[]): Promise<number> {
       const path = fileURLToPath(new URL('../core/types.generated.ts', import.meta.url))
       writeFileSync(path, generateTypes(schema))
       log(`Wrote ${path}`)
+      const matrix = writeAclMatrix()
+      log(`Wrote ${matrix.path} (${matrix.cases} cases, ${matrix.steps} steps)`)
+      writeFileSync(PROTOCOL_SCHEMA_FILE, protocolSchemaText())
+      log(`Wrote ${PROTOCOL_SCHEMA_FILE}`)
       return 0
+    }
+    case 'daemon': {
+      if (!values.config) throw new ConfigError('--config', '', 'required: the daemon config file (dbal.daemon.yaml)')
+      return daemonCommand(values.config, log)
     }
     case 'backends': {
       for (const b of BACKENDS) log(`${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`)

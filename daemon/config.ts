@@ -1,0 +1,166 @@
+/**
+ * dbal.daemon.yaml, read strictly: an unknown or mistyped key is a ConfigError naming it. Secrets stay out
+ * of the file: any string may be `${NAME}` or `${NAME:-default}`, read from the environment at start-up.
+ */
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { ConfigError, Reader } from '../core/config-error.ts'
+
+export const BACKEND_NAMES = ['sqlite', 'postgres', 'memory'] as const
+export type BackendName = (typeof BACKEND_NAMES)[number]
+
+export interface Limits {
+  readonly maxFrameBytes: number
+  readonly maxInFlight: number
+  /** Requests per second; a bucket holds twice as many for bursts. */
+  readonly ratePerConnection: number
+  readonly ratePerIp: number
+  readonly requestTimeoutMs: number
+  readonly idleTimeoutMs: number
+  readonly heartbeatMs: number
+  readonly maxConnections: number
+  /** Unsent response bytes a connection may hold before the daemon drops it (a client that stops reading). */
+  readonly maxBufferedBytes: number
+  readonly maxBatch: number
+  readonly shutdownTimeoutMs: number
+}
+
+export interface DaemonConfig {
+  readonly file: string
+  readonly backend: {
+    readonly name: BackendName
+    readonly url: string
+    readonly migrate: boolean
+    readonly pool: number
+  }
+  readonly listen: { readonly host: string; readonly port: number }
+  readonly tls?: { readonly cert: string; readonly key: string }
+  readonly auth: {
+    readonly serviceTokens: readonly { readonly name: string; readonly token: string }[]
+    readonly allowAnonymous: boolean
+    readonly sessionRecheckMs: number
+  }
+  readonly limits: Limits
+  readonly idempotency: { readonly windowSeconds: number }
+  /** A JSON-lines file; undefined: standard output. */
+  readonly audit: { readonly file?: string }
+  readonly test: { readonly reset: boolean }
+}
+
+const MIN_TOKEN_LENGTH = 32
+
+/** Replaces `${NAME}` and `${NAME:-default}` in every string, naming the key of an unset variable. */
+export function interpolate(v: unknown, env: NodeJS.ProcessEnv, file: string, path = ''): unknown {
+  if (typeof v === 'string')
+    return v.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+      (_, name: string, dflt: string | undefined) => {
+        const value = env[name] ?? dflt
+        if (value === undefined) throw new ConfigError(file, path, `environment variable ${name} is not set`)
+        return value
+      },
+    )
+  if (Array.isArray(v)) return v.map((x, i) => interpolate(x, env, file, `${path}[${i}]`))
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, interpolate(x, env, file, path ? `${path}.${k}` : k)]),
+    )
+  return v
+}
+
+/** An integer in range; a string of digits too, since `${PORT}` arrives as text. */
+function int(r: Reader, key: string, dflt: number, min: number, max: number): number {
+  if (!r.has(key)) return dflt
+  const c = r.child(key)
+  const n = typeof c.value === 'string' && /^\d+$/.test(c.value) ? Number(c.value) : c.number()
+  if (!Number.isInteger(n) || n < min || n > max) c.fail(`expected an integer from ${min} to ${max}`)
+  return n
+}
+
+const bool = (r: Reader, key: string, dflt: boolean) =>
+  r.optional(key, (x) => (x.value === 'true' ? true : x.value === 'false' ? false : x.boolean())) ?? dflt
+const section = (r: Reader, key: string, keys: readonly string[]) => {
+  const c = r.child(key)
+  if (c.value === undefined || c.value === null) return new Reader(c.file, c.path, {})
+  c.object(keys)
+  return c
+}
+
+/** A config from a parsed YAML value (tests build them inline). */
+export function configFrom(
+  value: unknown,
+  file = '(inline config)',
+  env: NodeJS.ProcessEnv = process.env,
+): DaemonConfig {
+  const root = new Reader(file, '', interpolate(value ?? {}, env, file))
+  root.object(['backend', 'listen', 'tls', 'auth', 'limits', 'idempotency', 'audit', 'test'])
+  const b = section(root, 'backend', ['name', 'url', 'migrate', 'pool'])
+  const name = b.child('name').oneOf(BACKEND_NAMES)
+  const url =
+    b.optional('url', (x) => x.string()) ??
+    (name === 'memory' ? '' : b.fail('required for this backend', 'url'))
+  const l = section(root, 'listen', ['host', 'port'])
+  const t = root.has('tls') ? section(root, 'tls', ['cert', 'key']) : undefined
+  const a = section(root, 'auth', ['service_tokens', 'allow_anonymous', 'session_recheck_ms'])
+  const serviceTokens = a.has('service_tokens')
+    ? a
+        .child('service_tokens')
+        .items()
+        .map((x) => {
+          x.object(['name', 'token'])
+          const token = x.child('token').string()
+          if (token.length < MIN_TOKEN_LENGTH)
+            x.child('token').fail(`must be at least ${MIN_TOKEN_LENGTH} characters`)
+          return { name: x.child('name').string(), token }
+        })
+    : []
+  const m = section(root, 'limits', [
+    'max_frame_bytes',
+    'max_in_flight',
+    'rate_per_connection',
+    'rate_per_ip',
+    'request_timeout_ms',
+    'idle_timeout_ms',
+    'heartbeat_ms',
+    'max_connections',
+    'max_buffered_bytes',
+    'max_batch',
+    'shutdown_timeout_ms',
+  ])
+  const day = 86_400_000
+  return {
+    file,
+    backend: { name, url, migrate: bool(b, 'migrate', true), pool: int(b, 'pool', 10, 1, 1000) },
+    listen: {
+      host: l.optional('host', (x) => x.string()) ?? '127.0.0.1',
+      port: int(l, 'port', 8765, 0, 65535),
+    },
+    ...(t ? { tls: { cert: t.child('cert').string(), key: t.child('key').string() } } : {}),
+    auth: {
+      serviceTokens,
+      allowAnonymous: bool(a, 'allow_anonymous', true),
+      sessionRecheckMs: int(a, 'session_recheck_ms', 5000, 0, day),
+    },
+    limits: {
+      maxFrameBytes: int(m, 'max_frame_bytes', 1 << 20, 1024, 64 << 20),
+      maxInFlight: int(m, 'max_in_flight', 32, 1, 10_000),
+      ratePerConnection: int(m, 'rate_per_connection', 200, 1, 1_000_000),
+      ratePerIp: int(m, 'rate_per_ip', 1000, 1, 10_000_000),
+      requestTimeoutMs: int(m, 'request_timeout_ms', 30_000, 1, day),
+      idleTimeoutMs: int(m, 'idle_timeout_ms', 300_000, 1, day),
+      heartbeatMs: int(m, 'heartbeat_ms', 30_000, 10, day),
+      maxConnections: int(m, 'max_connections', 1000, 1, 1_000_000),
+      maxBufferedBytes: int(m, 'max_buffered_bytes', 4 << 20, 1024, 1 << 30),
+      maxBatch: int(m, 'max_batch', 100, 1, 10_000),
+      shutdownTimeoutMs: int(m, 'shutdown_timeout_ms', 10_000, 0, day),
+    },
+    idempotency: {
+      windowSeconds: int(section(root, 'idempotency', ['window_s']), 'window_s', 86_400, 1, 365 * 86_400),
+    },
+    audit: { file: section(root, 'audit', ['file']).optional('file', (x) => x.string()) },
+    test: { reset: bool(section(root, 'test', ['reset']), 'reset', false) },
+  }
+}
+
+export const loadConfig = (file: string, env: NodeJS.ProcessEnv = process.env): DaemonConfig =>
+  configFrom(parse(readFileSync(file, 'utf8')), file, env)

@@ -1,0 +1,201 @@
+/**
+ * The remote backends: the whole suite through the daemon and the bridge. `remote` and `remote-postgres`
+ * start a daemon in a child process (a real `dbal daemon`, on a free loopback port, with `test.reset`
+ * enabled) over SQLite or PostgreSQL; `endpoint` (`dbal test --endpoint URL --token T`) runs against a
+ * daemon started elsewhere, which is how a daemon in another language is certified. Each case gets a
+ * fresh executor on an emptied database; `as:` actors get a session of their own through it.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Adapter, Capabilities } from '../../core/adapter.ts'
+import { DBALError } from '../../core/errors.ts'
+import type { AuthUser, Executor } from '../../core/executor.ts'
+import { RemoteExecutor } from '../../adapters/remote/index.ts'
+import { spawnDaemon, type ChildOptions } from '../../daemon/child.ts'
+import type { Backend, Provision, Provisioned } from '../backend.ts'
+import { provisionPostgres } from '../provision/postgres.ts'
+import { redactUrl } from '../provision/redact.ts'
+
+/** Limits high enough that the suite never meets them, and sessions checked on every request. */
+const HARNESS_CONFIG: ChildOptions['config'] = {
+  auth: { session_recheck_ms: 0 },
+  limits: {
+    rate_per_connection: 1_000_000,
+    rate_per_ip: 10_000_000,
+    max_in_flight: 10_000,
+    idle_timeout_ms: 3_600_000,
+  },
+  idempotency: { window_s: 3600 },
+  test: { reset: true },
+}
+
+const noAdapter = (): Promise<Adapter> =>
+  Promise.reject(
+    new DBALError('CAPABILITY_NOT_SUPPORTED', {
+      reason: 'a remote backend runs above the adapter seam: use freshExecutor',
+    }),
+  )
+
+const TIMEOUT_MS = 60_000
+
+/**
+ * What the runner calls `as(user)` on. The bridge's own `as()` keeps one long-lived session per user,
+ * right for an application, but those rows would be seen by a vector that counts sessions as the system
+ * caller. Here an actor's step gets a session that lives for that step only: created through the
+ * service connection, used by a connection of its own (so the daemon resolves the token and applies the
+ * ACL exactly as for any client), then deleted.
+ */
+class StepSessions implements Executor {
+  constructor(
+    private readonly service: RemoteExecutor,
+    private readonly url: string,
+    private readonly user?: AuthUser,
+  ) {}
+
+  async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
+    if (!this.user) return this.service.execute(entity, operation, input)
+    const token = randomBytes(32).toString('base64url')
+    const session = (await this.service.execute('Session', 'create', {
+      userId: this.user.id,
+      token,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    })) as { id: string }
+    const actor = new RemoteExecutor({ url: this.url, token, requestTimeoutMs: TIMEOUT_MS })
+    try {
+      return await actor.execute(entity, operation, input)
+    } finally {
+      await actor.close()
+      await this.service.execute('Session', 'delete', { id: session.id }).catch(() => undefined)
+    }
+  }
+
+  as(user: AuthUser | 'anonymous'): Executor {
+    return user === 'anonymous'
+      ? this.service.as('anonymous')
+      : new StepSessions(this.service, this.url, user)
+  }
+
+  capabilities(): Promise<Capabilities> {
+    return this.service.capabilities()
+  }
+
+  /** The service executor (and the anonymous one) close with the case. */
+  close(): Promise<void> {
+    return this.user ? Promise.resolve() : this.service.close()
+  }
+}
+
+/** Executors on `url`, one per case, each on an emptied database. */
+function executors(
+  url: string,
+  token: string,
+): Pick<Provisioned, 'fresh'> & { freshExecutor(): Promise<Executor>; close(): Promise<void> } {
+  let current: RemoteExecutor | undefined
+  return {
+    fresh: noAdapter,
+    async freshExecutor() {
+      await current?.close()
+      current = new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS })
+      await current.reset()
+      return new StepSessions(current, url)
+    },
+    close: async () => current?.close(),
+  }
+}
+
+interface Database {
+  readonly backend: ChildOptions['backend']
+  readonly where: string
+  drop(): Promise<void>
+}
+
+function daemonBackend(
+  name: string,
+  kind: Backend['kind'],
+  description: string,
+  database: (runId: string) => Promise<Database | { notRun: string }>,
+  env?: string[],
+): Backend {
+  return {
+    name,
+    kind,
+    description,
+    ...(env ? { env } : {}),
+    async provision(runId): Promise<Provision> {
+      const db = await database(runId)
+      if ('notRun' in db) return db
+      const child = await spawnDaemon({ backend: db.backend, config: HARNESS_CONFIG }).catch(
+        async (e: unknown) => {
+          await db.drop()
+          throw e
+        },
+      )
+      const ex = executors(child.url, child.token)
+      return {
+        where: `daemon ${child.url} (pid ${child.process.pid}) over ${db.where}`,
+        ...ex,
+        async cleanup() {
+          await ex.close()
+          await child.stop()
+          child.remove()
+          await db.drop()
+        },
+      }
+    },
+  }
+}
+
+export const remoteBackend = daemonBackend(
+  'remote',
+  'embedded',
+  'The daemon in a child process over SQLite, through the WebSocket bridge',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbal-remote-'))
+    return {
+      backend: { name: 'sqlite', url: join(dir, 'remote.db') },
+      where: 'a SQLite file',
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    }
+  },
+)
+
+export const remotePostgresBackend = daemonBackend(
+  'remote-postgres',
+  'server',
+  'The daemon in a child process over PostgreSQL, through the WebSocket bridge',
+  async (runId) => {
+    const db = await provisionPostgres(runId, 'remote')
+    if ('notRun' in db) return db
+    return {
+      backend: { name: 'postgres', url: db.url },
+      where: `PostgreSQL ${redactUrl(db.url)} (${db.source})`,
+      drop: () => db.drop(),
+    }
+  },
+  ['DBAL_POSTGRES_URL'],
+)
+
+/** A daemon started elsewhere; it must accept `token` as a service token and have test.reset enabled. */
+export function endpointBackend(url: string, token: string | undefined): Backend {
+  return {
+    name: 'endpoint',
+    kind: 'server',
+    description: `A daemon started elsewhere at ${url}`,
+    env: ['DBAL_ENDPOINT_TOKEN'],
+    async provision(): Promise<Provision> {
+      if (!token) return { notRun: 'no service token: pass --token or set DBAL_ENDPOINT_TOKEN' }
+      const ex = executors(url, token)
+      try {
+        await ex.freshExecutor()
+      } catch (e) {
+        await ex.close()
+        return {
+          notRun: `${url} cannot be certified: ${e instanceof DBALError ? `${e.code} ${JSON.stringify(e.details ?? {})}` : String(e)}`,
+        }
+      }
+      return { where: url, ...ex, cleanup: () => ex.close() }
+    },
+  }
+}
