@@ -1,5 +1,6 @@
 /** Every backend the harness knows. Each adapter's harness entry lives next to its provisioning. */
 import type { Backend } from './backend.ts'
+import { throughAcl } from './backends/acl.ts'
 import { pgliteBackend } from './backends/pglite.ts'
 import { postgresBackend } from './backends/postgres.ts'
 import { referenceBackend } from './backends/reference.ts'
@@ -17,6 +18,10 @@ export const BACKENDS: readonly Backend[] = [
   sequelizeSqliteBackend,
   sequelizePostgresBackend,
   sequelizeMariadbBackend,
+  // The whole suite again through the ACL decorator as the system caller (CONTRACT §7): the decorator
+  // works above the seam, the same for every backend, so two backends of different kinds suffice.
+  throughAcl(referenceBackend),
+  throughAcl(sqliteBackend),
 ]
 
 /** Named groups for --backends: `embedded` needs no server, `all` is every backend. */

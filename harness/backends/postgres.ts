@@ -10,7 +10,7 @@ import { redactUrl } from '../provision/redact.ts'
 export const postgresBackend: Backend = {
   name: 'postgres',
   kind: 'server',
-  description: 'PostgreSQL through pg (Pool); a database per run, tables truncated between cases',
+  description: 'PostgreSQL through pg (Pool); a database per run, emptied between cases',
   env: ['DBAL_POSTGRES_URL'],
   async provision(runId) {
     const db = await provisionPostgres(runId, 'postgres')
