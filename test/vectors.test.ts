@@ -14,6 +14,8 @@ import type { StepEvent } from '../harness/results.ts'
 import { runFiles } from '../harness/run.ts'
 import { loadVectorFile, loadVectors } from '../harness/vectors/load.ts'
 
+// The CLI adds $DBAL_REQUIRE's backends to a run: these tests choose theirs.
+const CLEAN_ENV = { ...process.env, DBAL_REQUIRE: '' }
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const fixture = (name: string) => here(`./fixtures/vectors/${name}`)
 
@@ -80,7 +82,7 @@ test('the vendored upstream vectors are byte-identical to the seed', { skip: !ex
 
 test('the CLI exits 1 on a failing vector file and prints the closing line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('fail.yaml'), '--report-dir', dir], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('fail.yaml'), '--report-dir', dir], { encoding: 'utf8', env: CLEAN_ENV })
   assert.equal(r.status, 1, r.stderr)
   assert.match(r.stdout, /^1 passed, 5 failed, 0 skipped$/m)
   assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /\| reference \| \*\*fail\*\* \| 1 \| 5 \| 0 \|/)
@@ -89,7 +91,7 @@ test('the CLI exits 1 on a failing vector file and prints the closing line', () 
 })
 
 test('the CLI exits 2 with a clear message on an invalid vector file', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('invalid-entity.yaml')], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('invalid-entity.yaml')], { encoding: 'utf8', env: CLEAN_ENV })
   assert.equal(r.status, 2)
   assert.match(r.stderr, /^dbal: .*invalid-entity\.yaml: cases\[0\]\.steps\[0\]\.entity: unknown entity "Customer"/)
 })
