@@ -2,7 +2,7 @@
  * Audit records (CONTRACT §7): one per operation through the ACL, to a pluggable sink. A record holds
  * who, what and the outcome, never a field value, so no password, hash or token can reach it.
  */
-import { appendFileSync } from 'node:fs'
+import { createWriteStream, type WriteStream } from 'node:fs'
 
 export interface AuditRecord {
   readonly timestamp: string
@@ -16,6 +16,8 @@ export interface AuditRecord {
 
 export interface AuditSink {
   write(record: AuditRecord): void | Promise<void>
+  /** Writes out what is buffered and releases the sink. */
+  close?(): Promise<void>
 }
 
 /** Keeps records in memory: for tests and for the daemon's recent-activity view. */
@@ -26,12 +28,25 @@ export class MemoryAuditSink implements AuditSink {
   }
 }
 
-/** One JSON line per record, appended to a file, or written to stdout when no path is given. */
+/**
+ * One JSON line per record, appended to a file (created readable by its owner only) or written to
+ * stdout when no path is given. Writes are buffered, not synchronous, so a busy daemon's event loop
+ * never waits on the disk; `close()` flushes them.
+ */
 export class JsonLinesAuditSink implements AuditSink {
-  constructor(private readonly path?: string) {}
+  private readonly out: WriteStream | NodeJS.WriteStream
+
+  constructor(path?: string) {
+    this.out = path ? createWriteStream(path, { flags: 'a', mode: 0o600 }) : process.stdout
+  }
+
   write(record: AuditRecord): void {
-    const line = `${JSON.stringify(record)}\n`
-    if (this.path) appendFileSync(this.path, line, { mode: 0o600 })
-    else process.stdout.write(line)
+    this.out.write(`${JSON.stringify(record)}\n`)
+  }
+
+  close(): Promise<void> {
+    const out = this.out
+    if (out === process.stdout) return new Promise((resolve) => (out.writableNeedDrain ? out.once('drain', () => resolve()) : resolve()))
+    return new Promise((resolve, reject) => (out as WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())))
   }
 }

@@ -12,6 +12,10 @@ export interface ScryptParams {
 
 export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 }
 const KEY_LENGTH = 64
+const MAX_N = 1 << 20
+const MAX_R = 32
+const MAX_P = 16
+const MAX_MEMORY = 256 * 1024 * 1024
 const SALT_LENGTH = 16
 
 const scrypt = (password: string, salt: Buffer, params: ScryptParams) =>
@@ -33,6 +37,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const m = FORMAT.exec(stored)
   if (!m) return false
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }
+  // A stored hash is data: parameters beyond any we would choose (a corrupted or planted row) must not
+  // make one verify allocate gigabytes or run for minutes.
+  if (params.N > MAX_N || params.r > MAX_R || params.p > MAX_P || 128 * params.N * params.r > MAX_MEMORY) return false
   const expected = Buffer.from(m[5]!, 'base64')
   // Parameters scrypt refuses (N not a power of two, r = 0, ...) make the hash malformed, not an error.
   const actual = await scrypt(password, Buffer.from(m[4]!, 'base64'), params).catch(() => undefined)

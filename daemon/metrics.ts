@@ -48,6 +48,7 @@ export class Metrics {
         if (r.actor.role !== 'system') this.acl[r.code === 'FORBIDDEN' ? 'deny' : 'allow']++
         return inner.write(r)
       },
+      close: () => inner.close?.() ?? Promise.resolve(),
     }
   }
 

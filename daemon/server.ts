@@ -129,6 +129,7 @@ export async function startDaemon(config: DaemonConfig, o: DaemonOptions = {}): 
     upgrades.close()
     server.closeAllConnections()
     await adapter.close()
+    await audit.close?.()
   }
 
   return {

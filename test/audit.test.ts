@@ -237,6 +237,7 @@ describe('audit records', () => {
       system.as('anonymous').credentials.verify({ username: 'ann', password: 'nope-nope' }),
       'UNAUTHORIZED',
     )
+    await file.close()
     const lines = readFileSync(path, 'utf8').split('\n')
     assert.equal(lines.pop(), '', 'every line ends with a newline')
     assert.deepEqual(

@@ -182,3 +182,16 @@ describe('timing: unknown user and wrong password both run one scrypt', () => {
     assert.ok(median(unknown) > hash / 2, `unknown user ${median(unknown)} ms, hash ${hash} ms`)
   })
 })
+
+describe('stored parameters are bounded', () => {
+  it('a stored hash with an absurd cost verifies nothing and returns at once', async () => {
+    const good = await hashPassword('pw', { N: 1024, r: 8, p: 1 })
+    const [, , , , salt, key] = good.split('$')
+    for (const params of ['2097152$8$1', '1048576$16$1', '1024$64$1', '1024$8$64']) {
+      const t0 = performance.now()
+      assert.equal(await verifyPassword('pw', `scrypt$${params}$${salt}$${key}`), false)
+      assert.ok(performance.now() - t0 < 1000, params)
+    }
+    assert.equal(await verifyPassword('pw', good), true)
+  })
+})

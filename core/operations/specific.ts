@@ -3,6 +3,7 @@ import { DBALError, validationError } from '../errors.ts'
 import { and, type Cond } from '../query.ts'
 import { entityOf, type Entity } from '../schema.ts'
 import type { Row } from '../validate.ts'
+import { codePointLength } from '../text.ts'
 import { checkType, checkValue } from '../values.ts'
 import { nowIso, output, readVisible, visible, type Context } from './context.ts'
 import { list } from './common.ts'
@@ -32,7 +33,7 @@ const eq = (field: string, value: unknown): Cond => ({ kind: 'cmp', field, op: '
 
 const search: Op = async (ctx, e, input) => {
   const q = input.query
-  if (typeof q !== 'string' || q.length === 0 || q.length > 255 || !checkType(e.field.get('username')!, q).ok)
+  if (typeof q !== 'string' || q.length === 0 || codePointLength(q) > 255 || !checkType(e.field.get('username')!, q).ok)
     throw validationError([{ field: 'query', error: 'must be a string of 1 to 255 characters' }], { entity: e.name })
   const filter = { $or: [{ username: { $contains: q } }, { email: { $contains: q } }] }
   return (await list(ctx, e, { filter, limit: input.limit })).data
