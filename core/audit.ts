@@ -46,7 +46,12 @@ export class JsonLinesAuditSink implements AuditSink {
 
   close(): Promise<void> {
     const out = this.out
-    if (out === process.stdout) return new Promise((resolve) => (out.writableNeedDrain ? out.once('drain', () => resolve()) : resolve()))
-    return new Promise((resolve, reject) => (out as WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())))
+    if (out === process.stdout)
+      return new Promise((resolve) =>
+        out.writableNeedDrain ? out.once('drain', () => resolve()) : resolve(),
+      )
+    return new Promise((resolve, reject) =>
+      (out as WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())),
+    )
   }
 }

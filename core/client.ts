@@ -60,11 +60,18 @@ export interface SpecificApis {
   components: {
     getTree(pageId: string): Promise<TreeNode[]>
     reorder(components: { id: string; order: number }[]): Promise<true>
-    move(id: string, newParentId: string | null, order?: number): Promise<EntityTypes['ComponentHierarchy']['row']>
+    move(
+      id: string,
+      newParentId: string | null,
+      order?: number,
+    ): Promise<EntityTypes['ComponentHierarchy']['row']>
   }
 }
 
-type Api = { [N in keyof Namespaces]: EntityApi<Namespaces[N]> & (N extends keyof SpecificApis ? SpecificApis[N] : unknown) }
+type Api = {
+  [N in keyof Namespaces]: EntityApi<Namespaces[N]> &
+    (N extends keyof SpecificApis ? SpecificApis[N] : unknown)
+}
 
 /** How the typed methods' positional arguments become the operation's single argument object. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

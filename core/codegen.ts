@@ -22,8 +22,12 @@ function tsType(e: Entity, f: Field, input: boolean): string {
 
 function entityTypes(e: Entity): string {
   const out: string[] = []
-  for (const f of e.fields) if (f.values) out.push(`export type ${e.name}${pascal(f.name)} = ${f.values.map((v) => `'${v}'`).join(' | ')}`)
-  const row = e.outputFields.map((f) => `  ${f.name}${f.required ? '' : '?'}: ${tsType(e, f, false)}${f.required ? '' : ' | null'}`)
+  for (const f of e.fields)
+    if (f.values)
+      out.push(`export type ${e.name}${pascal(f.name)} = ${f.values.map((v) => `'${v}'`).join(' | ')}`)
+  const row = e.outputFields.map(
+    (f) => `  ${f.name}${f.required ? '' : '?'}: ${tsType(e, f, false)}${f.required ? '' : ' | null'}`,
+  )
   out.push(`/** ${e.description} */\nexport interface ${e.name} {\n${row.join('\n')}\n}`)
   const inputs: string[] = []
   for (const f of e.fields) {

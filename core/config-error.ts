@@ -30,7 +30,9 @@ export class Reader {
   object(allowed?: readonly string[]): Plain {
     const v = this.value
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a mapping')
-    if (allowed) for (const k of Object.keys(v)) if (!allowed.includes(k)) this.fail(`unknown key (expected one of: ${allowed.join(', ')})`, k)
+    if (allowed)
+      for (const k of Object.keys(v))
+        if (!allowed.includes(k)) this.fail(`unknown key (expected one of: ${allowed.join(', ')})`, k)
     return v as Plain
   }
 

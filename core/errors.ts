@@ -55,7 +55,8 @@ export class DBALError extends Error {
 
   static fromJSON(json: unknown): DBALError {
     const j = json as Partial<DBALErrorJSON> | null
-    const code = typeof j?.code === 'string' && schema.errors.has(j.code) ? (j.code as ErrorCode) : 'INTERNAL_ERROR'
+    const code =
+      typeof j?.code === 'string' && schema.errors.has(j.code) ? (j.code as ErrorCode) : 'INTERNAL_ERROR'
     return new DBALError(code, j?.details && typeof j.details === 'object' ? j.details : undefined)
   }
 

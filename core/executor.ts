@@ -64,8 +64,16 @@ export class LocalExecutor implements Executor {
   constructor(private readonly options: ClientOptions) {
     this.actor = actorOf(options.auth)
     this.adapter = options.adapter
-    this.trusted = { adapter: options.adapter, unchecked: options.adapter, now: options.clock ?? Date.now, scrypt: options.scrypt ?? DEFAULT_SCRYPT }
-    this.ctx = this.actor.kind === 'system' ? this.trusted : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
+    this.trusted = {
+      adapter: options.adapter,
+      unchecked: options.adapter,
+      now: options.clock ?? Date.now,
+      scrypt: options.scrypt ?? DEFAULT_SCRYPT,
+    }
+    this.ctx =
+      this.actor.kind === 'system'
+        ? this.trusted
+        : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
   }
 
   as(user: AuthUser | 'anonymous'): LocalExecutor {
@@ -75,7 +83,10 @@ export class LocalExecutor implements Executor {
   async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
     const e = schema.entity.get(entity)
     const op = OPERATIONS.get(entity)?.get(operation)
-    if (!e || !op) throw new DBALError('VALIDATION_ERROR', { fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }] })
+    if (!e || !op)
+      throw new DBALError('VALIDATION_ERROR', {
+        fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }],
+      })
     const system = this.actor.kind === 'system'
     try {
       let ctx = this.ctx
@@ -88,12 +99,19 @@ export class LocalExecutor implements Executor {
       return result
     } catch (err) {
       const error = asDBALError(err)
-      if (!system || schema.errors.get(error.code)!.audit) await this.audit(entity, operation, input, undefined, error)
+      if (!system || schema.errors.get(error.code)!.audit)
+        await this.audit(entity, operation, input, undefined, error)
       throw error
     }
   }
 
-  private async audit(entity: string, operation: string, input: unknown, result: unknown, error?: DBALError): Promise<void> {
+  private async audit(
+    entity: string,
+    operation: string,
+    input: unknown,
+    result: unknown,
+    error?: DBALError,
+  ): Promise<void> {
     const sink = this.options.audit
     if (!sink) return
     const id = (input as { id?: unknown } | undefined)?.id ?? (result as { id?: unknown } | undefined)?.id

@@ -22,16 +22,23 @@ const FORBIDDEN = schema.lua.forbidden.map((name) => ({ name, re: pattern(name) 
 const ALLOWED = new Set(schema.lua.allowedGlobals)
 
 /** The forbidden names the code mentions. */
-export const forbiddenCalls = (code: string): string[] => FORBIDDEN.filter((f) => f.re.test(code)).map((f) => f.name)
+export const forbiddenCalls = (code: string): string[] =>
+  FORBIDDEN.filter((f) => f.re.test(code)).map((f) => f.name)
 
 /** Throws MALICIOUS_CODE_DETECTED or SANDBOX_VIOLATION; details name what matched, never the code. */
 export function scanLua(code: unknown, allowedGlobals: unknown): void {
   if (typeof code === 'string') {
     const found = forbiddenCalls(code)
-    if (found.length) throw new DBALError('MALICIOUS_CODE_DETECTED', { entity: 'LuaScript', field: 'code', matches: found })
+    if (found.length)
+      throw new DBALError('MALICIOUS_CODE_DETECTED', { entity: 'LuaScript', field: 'code', matches: found })
   }
   if (Array.isArray(allowedGlobals)) {
     const outside = allowedGlobals.filter((g) => typeof g === 'string' && !ALLOWED.has(g))
-    if (outside.length) throw new DBALError('SANDBOX_VIOLATION', { entity: 'LuaScript', field: 'allowedGlobals', globals: outside })
+    if (outside.length)
+      throw new DBALError('SANDBOX_VIOLATION', {
+        entity: 'LuaScript',
+        field: 'allowedGlobals',
+        globals: outside,
+      })
   }
 }

@@ -20,8 +20,15 @@ const SALT_LENGTH = 16
 
 const scrypt = (password: string, salt: Buffer, params: ScryptParams) =>
   new Promise<Buffer>((resolve, reject) => {
-    const opts: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + 1024 * 1024 }
-    scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key)))
+    const opts: ScryptOptions = {
+      N: params.N,
+      r: params.r,
+      p: params.p,
+      maxmem: 256 * params.N * params.r + 1024 * 1024,
+    }
+    scryptCb(password.normalize('NFC'), salt, KEY_LENGTH, opts, (err, key) =>
+      err ? reject(err) : resolve(key),
+    )
   })
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
@@ -39,7 +46,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }
   // A stored hash is data: parameters beyond any we would choose (a corrupted or planted row) must not
   // make one verify allocate gigabytes or run for minutes.
-  if (params.N > MAX_N || params.r > MAX_R || params.p > MAX_P || 128 * params.N * params.r > MAX_MEMORY) return false
+  if (params.N > MAX_N || params.r > MAX_R || params.p > MAX_P || 128 * params.N * params.r > MAX_MEMORY)
+    return false
   const expected = Buffer.from(m[5]!, 'base64')
   // Parameters scrypt refuses (N not a power of two, r = 0, ...) make the hash malformed, not an error.
   const actual = await scrypt(password, Buffer.from(m[4]!, 'base64'), params).catch(() => undefined)

@@ -8,7 +8,20 @@ import { validationError, type FieldError } from './errors.ts'
 import type { Entity, Field } from './schema.ts'
 import { checkType, isPlainObject } from './values.ts'
 
-export const COMPARISONS = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'endsWith', 'exists'] as const
+export const COMPARISONS = [
+  'eq',
+  'ne',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'in',
+  'nin',
+  'contains',
+  'startsWith',
+  'endsWith',
+  'exists',
+] as const
 export type Comparison = (typeof COMPARISONS)[number]
 export type Scalar = string | number | boolean | null
 
@@ -129,9 +142,13 @@ class FilterParser {
   private field(key: string, value: unknown, at: string): Cond[] {
     const r = this.resolve(key)
     if (!r) return [this.fail(at, 'unknown field')]
-    const ops = isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'))
+    const ops =
+      isPlainObject(value) &&
+      Object.keys(value).length > 0 &&
+      Object.keys(value).every((k) => k.startsWith('$'))
     if (!ops) {
-      if (isPlainObject(value) || Array.isArray(value)) return [this.fail(at, 'must be a value or an operator object')]
+      if (isPlainObject(value) || Array.isArray(value))
+        return [this.fail(at, 'must be a value or an operator object')]
       return [this.cmp(r.f, r.path, 'eq', value, at)]
     }
     return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
@@ -141,9 +158,16 @@ class FilterParser {
     })
   }
 
-  private scalar(f: Field, path: readonly string[] | undefined, op: Comparison, v: unknown, at: string): { ok: boolean; value: unknown } {
+  private scalar(
+    f: Field,
+    path: readonly string[] | undefined,
+    op: Comparison,
+    v: unknown,
+    at: string,
+  ): { ok: boolean; value: unknown } {
     if (path) {
-      if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return { ok: true, value: v }
+      if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+        return { ok: true, value: v }
       if (typeof v === 'string') {
         const c = checkType({ ...f, type: 'string' }, v)
         if (c.ok) return { ok: true, value: v }
@@ -181,12 +205,15 @@ class FilterParser {
       }
       return { kind: 'cmp', field: f.name, path, op, value: values }
     }
-    if (f.type === 'json' && !path && v !== null) return this.fail(at, 'a JSON field compares only with null; filter on a dot path')
+    if (f.type === 'json' && !path && v !== null)
+      return this.fail(at, 'a JSON field compares only with null; filter on a dot path')
     const s = this.scalar(f, path, op, v, at)
     if (!s.ok) return ALL
     if (s.value === null && op !== 'eq' && op !== 'ne') return this.fail(at, `$${op} does not take null`)
-    if (path && (ORDERED.includes(op) || TEXT_MATCH.includes(op)) && typeof s.value === 'boolean') return this.fail(at, `$${op} does not take a boolean`)
-    if (path && TEXT_MATCH.includes(op) && typeof s.value !== 'string') return this.fail(at, 'must be a string')
+    if (path && (ORDERED.includes(op) || TEXT_MATCH.includes(op)) && typeof s.value === 'boolean')
+      return this.fail(at, `$${op} does not take a boolean`)
+    if (path && TEXT_MATCH.includes(op) && typeof s.value !== 'string')
+      return this.fail(at, 'must be a string')
     return { kind: 'cmp', field: f.name, path, op, value: s.value }
   }
 }
@@ -211,14 +238,19 @@ export function parseSort(e: Entity, sort: unknown): SortKey[] {
   const errors: FieldError[] = []
   const keys: SortKey[] = []
   if (sort !== undefined && sort !== null) {
-    if (!isPlainObject(sort)) throw validationError([{ field: 'sort', error: 'must be an object of field: asc|desc' }], { entity: e.name })
+    if (!isPlainObject(sort))
+      throw validationError([{ field: 'sort', error: 'must be an object of field: asc|desc' }], {
+        entity: e.name,
+      })
     const entries = Object.entries(sort)
     if (entries.length > MAX_SORT_KEYS) errors.push({ field: 'sort', error: `at most ${MAX_SORT_KEYS} keys` })
     for (const [k, dir] of entries) {
       const f = e.field.get(k)
       if (!f || f.secret) errors.push({ field: `sort.${k}`, error: 'unknown field' })
-      else if (f.type === 'json') errors.push({ field: `sort.${k}`, error: 'JSON fields cannot be sorted on' })
-      else if (dir !== 'asc' && dir !== 'desc') errors.push({ field: `sort.${k}`, error: "must be 'asc' or 'desc'" })
+      else if (f.type === 'json')
+        errors.push({ field: `sort.${k}`, error: 'JSON fields cannot be sorted on' })
+      else if (dir !== 'asc' && dir !== 'desc')
+        errors.push({ field: `sort.${k}`, error: "must be 'asc' or 'desc'" })
       else keys.push({ field: f.name, dir })
     }
   }
@@ -231,12 +263,18 @@ export function parseSort(e: Entity, sort: unknown): SortKey[] {
 const MAX_PAGE = 1_000_000_000
 
 /** Checks page and limit: page ≥ 1, 1 ≤ limit ≤ the entity's maximum. */
-export function parsePage(e: Entity, page: unknown, limit: unknown): { page: number; limit: number; offset: number } {
+export function parsePage(
+  e: Entity,
+  page: unknown,
+  limit: unknown,
+): { page: number; limit: number; offset: number } {
   const errors: FieldError[] = []
   const p = page === undefined || page === null ? 1 : page
   const l = limit === undefined || limit === null ? e.page.defaultLimit : limit
-  if (!Number.isSafeInteger(p) || (p as number) < 1 || (p as number) > MAX_PAGE) errors.push({ field: 'page', error: `must be an integer from 1 to ${MAX_PAGE}` })
-  if (!Number.isSafeInteger(l) || (l as number) < 1 || (l as number) > e.page.maxLimit) errors.push({ field: 'limit', error: `must be an integer from 1 to ${e.page.maxLimit}` })
+  if (!Number.isSafeInteger(p) || (p as number) < 1 || (p as number) > MAX_PAGE)
+    errors.push({ field: 'page', error: `must be an integer from 1 to ${MAX_PAGE}` })
+  if (!Number.isSafeInteger(l) || (l as number) < 1 || (l as number) > e.page.maxLimit)
+    errors.push({ field: 'limit', error: `must be an integer from 1 to ${e.page.maxLimit}` })
   if (errors.length) throw validationError(errors, { entity: e.name })
   return { page: p as number, limit: l as number, offset: ((p as number) - 1) * (l as number) }
 }

@@ -8,7 +8,17 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { ConfigError, Reader } from './config-error.ts'
 
-export const FIELD_TYPES = ['uuid', 'string', 'text', 'email', 'enum', 'integer', 'boolean', 'datetime', 'json'] as const
+export const FIELD_TYPES = [
+  'uuid',
+  'string',
+  'text',
+  'email',
+  'enum',
+  'integer',
+  'boolean',
+  'datetime',
+  'json',
+] as const
 export type FieldType = (typeof FIELD_TYPES)[number]
 export const JSON_TYPES = ['object', 'string_array'] as const
 export type JsonType = (typeof JSON_TYPES)[number]
@@ -118,11 +128,40 @@ export interface Schema {
 export const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 
 const FIELD_KEYS = [
-  'type', 'primary', 'required', 'unique', 'min_length', 'max_length', 'pattern', 'values', 'min', 'max',
-  'default', 'json_type', 'foreign_key', 'sensitive', 'secret', 'input', 'created', 'updated', 'writable',
-  'immutable', 'description',
+  'type',
+  'primary',
+  'required',
+  'unique',
+  'min_length',
+  'max_length',
+  'pattern',
+  'values',
+  'min',
+  'max',
+  'default',
+  'json_type',
+  'foreign_key',
+  'sensitive',
+  'secret',
+  'input',
+  'created',
+  'updated',
+  'writable',
+  'immutable',
+  'description',
 ] as const
-const ENTITY_KEYS = ['entity', 'namespace', 'table', 'internal', 'description', 'page', 'expires', 'scan', 'fields', 'indexes'] as const
+const ENTITY_KEYS = [
+  'entity',
+  'namespace',
+  'table',
+  'internal',
+  'description',
+  'page',
+  'expires',
+  'scan',
+  'fields',
+  'indexes',
+] as const
 
 function readYaml(dir: string, file: string): Reader {
   const path = join(dir, file)
@@ -167,7 +206,11 @@ function readField(r: Reader, column: string): Field {
   })
   const input = r.optional('input', (x) => {
     x.object(['name', 'min_length', 'max_length'])
-    return { name: x.child('name').string(), minLength: x.child('min_length').number(), maxLength: x.child('max_length').number() }
+    return {
+      name: x.child('name').string(),
+      minLength: x.child('min_length').number(),
+      maxLength: x.child('max_length').number(),
+    }
   })
   const explicitWritable = r.optional('writable', (x) => x.boolean())
   const field: Field = {
@@ -205,29 +248,40 @@ function readEntity(dir: string, file: string): Entity {
   const internal = r.optional('internal', (x) => x.boolean()) ?? false
   const namespace = r.optional('namespace', (x) => x.string())
   if (!internal && !namespace) r.fail('a public entity needs a `namespace`', 'namespace')
-  const fields = r.child('fields').entries().map(([column, fr]) => {
-    if (!/^[a-z][a-z0-9_]*$/.test(column)) fr.fail('field names are snake_case')
-    return readField(fr, column)
-  })
+  const fields = r
+    .child('fields')
+    .entries()
+    .map(([column, fr]) => {
+      if (!/^[a-z][a-z0-9_]*$/.test(column)) fr.fail('field names are snake_case')
+      return readField(fr, column)
+    })
   const field = new Map(fields.map((f) => [f.name, f]))
   const byColumn = new Map(fields.map((f) => [f.column, f]))
   const primaries = fields.filter((f) => f.primary)
-  if (primaries.length !== 1 || primaries[0]!.type !== 'uuid') r.fail('exactly one primary field of type uuid', 'fields')
+  if (primaries.length !== 1 || primaries[0]!.type !== 'uuid')
+    r.fail('exactly one primary field of type uuid', 'fields')
   const one = (pred: (f: Field) => boolean, what: string) => {
     const found = fields.filter(pred)
     if (found.length > 1) r.fail(`more than one ${what} field`, 'fields')
     return found[0]
   }
   const table = r.child('table').string()
-  const indexList = r.optional('indexes', (x) =>
-    x.items().map((ir) => {
-      ir.object(['fields', 'unique'])
-      const cols = ir.child('fields').strings()
-      const idxFields = cols.map((c) => byColumn.get(c) ?? ir.fail(`no field named ${c}`, 'fields'))
-      return { name: `${table}_${cols.join('_')}_${ir.optional('unique', (u) => u.boolean()) ? 'key' : 'idx'}`, fields: idxFields, unique: ir.optional('unique', (u) => u.boolean()) ?? false }
-    }),
-  ) ?? []
-  const singleUniques = fields.filter((f) => f.unique && !f.primary).map((f) => ({ name: `${table}_${f.column}_key`, fields: [f], unique: true }))
+  const indexList =
+    r.optional('indexes', (x) =>
+      x.items().map((ir) => {
+        ir.object(['fields', 'unique'])
+        const cols = ir.child('fields').strings()
+        const idxFields = cols.map((c) => byColumn.get(c) ?? ir.fail(`no field named ${c}`, 'fields'))
+        return {
+          name: `${table}_${cols.join('_')}_${ir.optional('unique', (u) => u.boolean()) ? 'key' : 'idx'}`,
+          fields: idxFields,
+          unique: ir.optional('unique', (u) => u.boolean()) ?? false,
+        }
+      }),
+    ) ?? []
+  const singleUniques = fields
+    .filter((f) => f.unique && !f.primary)
+    .map((f) => ({ name: `${table}_${f.column}_key`, fields: [f], unique: true }))
   const expiresColumn = r.optional('expires', (x) => x.string())
   const pr = r.child('page')
   pr.object(['default_limit', 'max_limit'])
@@ -243,7 +297,10 @@ function readEntity(dir: string, file: string): Entity {
     primary: primaries[0]!,
     createdField: one((f) => f.created, 'created'),
     updatedField: one((f) => f.updated, 'updated'),
-    expiresField: expiresColumn === undefined ? undefined : byColumn.get(expiresColumn) ?? r.fail(`no field named ${expiresColumn}`, 'expires'),
+    expiresField:
+      expiresColumn === undefined
+        ? undefined
+        : (byColumn.get(expiresColumn) ?? r.fail(`no field named ${expiresColumn}`, 'expires')),
     uniques: [...singleUniques, ...indexList.filter((i) => i.unique)],
     indexes: indexList.filter((i) => !i.unique),
     foreignKeys: fields.filter((f) => f.foreignKey),
@@ -294,19 +351,34 @@ export function loadSchema(dir: string): Schema {
   const er = readYaml(dir, 'errors.yaml')
   er.object(['errors'])
   const errors = new Map(
-    er.child('errors').entries().map(([code, x]) => {
-      x.object(['status', 'message', 'retryable', 'audit', 'security_incident'])
-      const flag = (k: string) => x.optional(k, (y) => y.boolean()) ?? false
-      return [code, { status: x.child('status').number(), message: x.child('message').string(), retryable: flag('retryable'), audit: flag('audit') || flag('security_incident'), securityIncident: flag('security_incident') }]
-    }),
+    er
+      .child('errors')
+      .entries()
+      .map(([code, x]) => {
+        x.object(['status', 'message', 'retryable', 'audit', 'security_incident'])
+        const flag = (k: string) => x.optional(k, (y) => y.boolean()) ?? false
+        return [
+          code,
+          {
+            status: x.child('status').number(),
+            message: x.child('message').string(),
+            retryable: flag('retryable'),
+            audit: flag('audit') || flag('security_incident'),
+            securityIncident: flag('security_incident'),
+          },
+        ]
+      }),
   )
   const cr = readYaml(dir, 'capabilities.yaml')
   cr.object(['capabilities'])
   const capabilities = new Map(
-    cr.child('capabilities').entries().map(([k, x]) => {
-      x.object(['description', 'fallback'])
-      return [k, { description: x.child('description').string(), fallback: x.child('fallback').string() }]
-    }),
+    cr
+      .child('capabilities')
+      .entries()
+      .map(([k, x]) => {
+        x.object(['description', 'fallback'])
+        return [k, { description: x.child('description').string(), fallback: x.child('fallback').string() }]
+      }),
   )
   const or = readYaml(dir, 'operations.yaml')
   or.object(['common', 'entities'])
@@ -315,7 +387,9 @@ export function loadSchema(dir: string): Schema {
   const operations = new Map<string, Map<string, OperationSpec>>()
   for (const e of entities) {
     if (e.internal) continue
-    const own = specific.has(e.name) ? readOperations(specific.child(e.name)) : new Map<string, OperationSpec>()
+    const own = specific.has(e.name)
+      ? readOperations(specific.child(e.name))
+      : new Map<string, OperationSpec>()
     operations.set(e.name, new Map([...common, ...own]))
   }
   for (const [name, x] of specific.entries()) if (!entity.has(name)) x.fail('no entity of this name')
@@ -329,7 +403,10 @@ export function loadSchema(dir: string): Schema {
     errors,
     capabilities,
     operations,
-    lua: { forbidden: lr.child('forbidden').strings(), allowedGlobals: lr.child('allowed_globals').strings() },
+    lua: {
+      forbidden: lr.child('forbidden').strings(),
+      allowedGlobals: lr.child('allowed_globals').strings(),
+    },
   }
 }
 

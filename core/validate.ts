@@ -43,7 +43,13 @@ function checkVirtual(f: Field, v: unknown): string | undefined {
   return stringProblem(v)
 }
 
-function validate(e: Entity, input: unknown, mode: 'create' | 'patch', prefix: string, errors: FieldError[]): Validated {
+function validate(
+  e: Entity,
+  input: unknown,
+  mode: 'create' | 'patch',
+  prefix: string,
+  errors: FieldError[],
+): Validated {
   const out: Validated = { values: {}, virtual: new Map() }
   if (!checkInputObject(input, prefix, errors)) return out
   const byInput = inputs(e)
@@ -51,7 +57,10 @@ function validate(e: Entity, input: unknown, mode: 'create' | 'patch', prefix: s
   for (const [k, v] of Object.entries(input)) {
     const f = byInput.get(k)
     if (!f) {
-      errors.push({ field: name(k), error: e.field.has(k) && !e.field.get(k)!.secret ? 'is not writable' : 'unknown field' })
+      errors.push({
+        field: name(k),
+        error: e.field.has(k) && !e.field.get(k)!.secret ? 'is not writable' : 'unknown field',
+      })
       continue
     }
     if (mode === 'patch' && f.immutable) {
@@ -78,7 +87,8 @@ function validate(e: Entity, input: unknown, mode: 'create' | 'patch', prefix: s
     for (const f of e.fields) {
       if (!f.required || f.primary || f.created || f.updated) continue
       if (f.input) {
-        if (!out.virtual.has(f.name) && !errors.some((x) => x.field === name(f.input!.name))) errors.push({ field: name(f.input.name), error: 'is required' })
+        if (!out.virtual.has(f.name) && !errors.some((x) => x.field === name(f.input!.name)))
+          errors.push({ field: name(f.input.name), error: 'is required' })
         continue
       }
       if (out.values[f.name] !== undefined || errors.some((x) => x.field === name(f.name))) continue
@@ -100,7 +110,8 @@ export function validateCreate(e: Entity, input: unknown): Validated {
 /** Checks many create inputs at once; fields are named `items[i].field`. */
 export function validateCreateMany(e: Entity, items: unknown): Validated[] {
   const errors: FieldError[] = []
-  if (!Array.isArray(items)) throw validationError([{ field: 'items', error: 'must be an array' }], { entity: e.name })
+  if (!Array.isArray(items))
+    throw validationError([{ field: 'items', error: 'must be an array' }], { entity: e.name })
   const out = items.map((item, i) => validate(e, item, 'create', `items[${i}].`, errors))
   if (errors.length) throw validationError(errors, { entity: e.name })
   return out

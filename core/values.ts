@@ -18,7 +18,10 @@ const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 const MAX_JSON_DEPTH = 64
 
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+  v !== null &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
 
 /** Strings must survive every backend: well-formed UTF-16 and no NUL (PostgreSQL text refuses it). */
 export function stringProblem(s: string): string | undefined {
@@ -100,7 +103,8 @@ export function checkType(f: Field, v: unknown): Checked {
     }
     case 'json': {
       if (f.jsonType === 'string_array') {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return bad('must be an array of strings')
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+          return bad('must be an array of strings')
       } else if (!isPlainObject(v)) return bad('must be a JSON object')
       const p = jsonProblem(v, 0)
       return p ? bad(p) : ok(cloneJson(v))
@@ -115,8 +119,10 @@ export function checkValue(f: Field, v: unknown): Checked {
   const x = t.value
   if (typeof x === 'string' && f.type !== 'uuid' && f.type !== 'datetime') {
     const len = codePointLength(x)
-    if (f.minLength !== undefined && len < f.minLength) return bad(`must be at least ${f.minLength} characters`)
-    if (f.maxLength !== undefined && len > f.maxLength) return bad(`must be at most ${f.maxLength} characters`)
+    if (f.minLength !== undefined && len < f.minLength)
+      return bad(`must be at least ${f.minLength} characters`)
+    if (f.maxLength !== undefined && len > f.maxLength)
+      return bad(`must be at most ${f.maxLength} characters`)
     if (f.type === 'email' && !EMAIL.test(x)) return bad('must be a valid email address')
     if (f.pattern && !f.pattern.test(x)) return bad(`must match ${f.pattern.source}`)
     if (f.values && !f.values.includes(x)) return bad(`must be one of: ${f.values.join(', ')}`)

@@ -35,4 +35,3 @@ export interface Backend {
   /** `dbal migrate`: creates or upgrades the schema at `url`; returns what it changed (empty: nothing). */
   migrate?(url: string): Promise<string[]>
 }
-

@@ -4,7 +4,11 @@ import { throughAcl } from './backends/acl.ts'
 import { pgliteBackend } from './backends/pglite.ts'
 import { postgresBackend } from './backends/postgres.ts'
 import { referenceBackend } from './backends/reference.ts'
-import { sequelizeMariadbBackend, sequelizePostgresBackend, sequelizeSqliteBackend } from './backends/sequelize.ts'
+import {
+  sequelizeMariadbBackend,
+  sequelizePostgresBackend,
+  sequelizeSqliteBackend,
+} from './backends/sequelize.ts'
 import { remoteBackend, remotePostgresBackend } from './backends/remote.ts'
 import { sqliteBackend } from './backends/sqlite.ts'
 

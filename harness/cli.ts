@@ -66,18 +66,34 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'test': {
-      const backends = values.endpoint && !values.backends ? [] : selectBackends(values.backends ?? 'embedded')
-      if (values.endpoint) backends.push(endpointBackend(values.endpoint, values.token ?? process.env.DBAL_ENDPOINT_TOKEN))
+      const backends =
+        values.endpoint && !values.backends ? [] : selectBackends(values.backends ?? 'embedded')
+      if (values.endpoint)
+        backends.push(endpointBackend(values.endpoint, values.token ?? process.env.DBAL_ENDPOINT_TOKEN))
       const requireSpec = [values.require, process.env.DBAL_REQUIRE].filter(Boolean).join(',')
       const required = new Set(requireSpec ? selectBackends(requireSpec, '--require').map((b) => b.name) : [])
-      for (const name of required) if (!backends.some((b) => b.name === name)) backends.push(BACKENDS.find((b) => b.name === name)!)
+      for (const name of required)
+        if (!backends.some((b) => b.name === name)) backends.push(BACKENDS.find((b) => b.name === name)!)
       // A daemon named on the command line is there to be certified: not reaching it is a failure.
       if (values.endpoint) required.add('endpoint')
-      return testCommand({ backends, required, vectors: values.vectors ?? [DEFAULT_VECTORS], reportDir: values['report-dir'] ?? fileURLToPath(new URL('../reports/', import.meta.url)), log })
+      return testCommand({
+        backends,
+        required,
+        vectors: values.vectors ?? [DEFAULT_VECTORS],
+        reportDir: values['report-dir'] ?? fileURLToPath(new URL('../reports/', import.meta.url)),
+        log,
+      })
     }
     case 'migrate': {
       const b = BACKENDS.find((x) => x.name === values.backend)
-      if (!b || !b.migrate) throw new ConfigError('--backend', values.backend ?? '', `expected one of: ${BACKENDS.filter((x) => x.migrate).map((x) => x.name).join(', ')}`)
+      if (!b || !b.migrate)
+        throw new ConfigError(
+          '--backend',
+          values.backend ?? '',
+          `expected one of: ${BACKENDS.filter((x) => x.migrate)
+            .map((x) => x.name)
+            .join(', ')}`,
+        )
       if (!values.url) throw new ConfigError('--url', '', 'required')
       const changes = await b.migrate(values.url)
       log(changes.length ? changes.map((c) => `  ${c}`).join('\n') : 'Up to date: nothing to change.')
@@ -95,11 +111,15 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     case 'daemon': {
-      if (!values.config) throw new ConfigError('--config', '', 'required: the daemon config file (dbal.daemon.yaml)')
+      if (!values.config)
+        throw new ConfigError('--config', '', 'required: the daemon config file (dbal.daemon.yaml)')
       return daemonCommand(values.config, log)
     }
     case 'backends': {
-      for (const b of BACKENDS) log(`${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`)
+      for (const b of BACKENDS)
+        log(
+          `${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`,
+        )
       return 0
     }
     default:
@@ -111,8 +131,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DBALError) process.stderr.write(`dbal: ${e instanceof ConfigError ? e.message : JSON.stringify(e.toJSON())}\n`)
-    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`dbal: ${e.message}\n\n${USAGE}`)
+    if (e instanceof ConfigError || e instanceof DBALError)
+      process.stderr.write(`dbal: ${e instanceof ConfigError ? e.message : JSON.stringify(e.toJSON())}\n`)
+    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      process.stderr.write(`dbal: ${e.message}\n\n${USAGE}`)
     else process.stderr.write(`dbal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
     process.exit(2)
   },

@@ -25,7 +25,8 @@ export interface Deviation {
 
 const DIR = fileURLToPath(new URL('./deviations/', import.meta.url))
 
-const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+const glob = (pattern: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
 
 export function loadDeviations(dir = DIR): Deviation[] {
   if (!existsSync(dir)) return []
@@ -51,6 +52,13 @@ export function loadDeviations(dir = DIR): Deviation[] {
 }
 
 /** The deviation that covers a step of a case on a backend, if any. */
-export function deviationFor(list: readonly Deviation[], backend: string, caseName: string, step: number): Deviation | undefined {
-  return list.find((d) => d.backend === backend && glob(d.case).test(caseName) && (d.step === undefined || d.step === step))
+export function deviationFor(
+  list: readonly Deviation[],
+  backend: string,
+  caseName: string,
+  step: number,
+): Deviation | undefined {
+  return list.find(
+    (d) => d.backend === backend && glob(d.case).test(caseName) && (d.step === undefined || d.step === step),
+  )
 }

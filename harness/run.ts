@@ -27,24 +27,31 @@ const json = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish within ${ms} ms`)), ms)))
+  const t = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`step did not finish within ${ms} ms`)), ms)),
+  )
   return Promise.race([p, t]).finally(() => clearTimeout(timer))
 }
 
 /** Why `actual` does not meet `expected`, or undefined when it does. */
 export function judge(expected: Expected, actual: Actual): string | undefined {
   if (expected.status !== actual.status)
-    return actual.status === 'error' ? `expected success, got ${actual.error.code}` : `expected error ${expected.error?.code}, got success`
+    return actual.status === 'error'
+      ? `expected success, got ${actual.error.code}`
+      : `expected error ${expected.error?.code}, got success`
   if (actual.status === 'error') {
     const want = expected.error!
     const code = typeof want.code === 'number' ? actual.error.status : actual.error.code
-    if (code !== want.code) return `expected error ${want.code}, got ${actual.error.code} (${actual.error.status})`
-    if (want.message !== undefined && want.message !== actual.error.message) return `expected message "${want.message}", got "${actual.error.message}"`
+    if (code !== want.code)
+      return `expected error ${want.code}, got ${actual.error.code} (${actual.error.status})`
+    if (want.message !== undefined && want.message !== actual.error.message)
+      return `expected message "${want.message}", got "${actual.error.message}"`
     const details = (actual.error.details ?? {}) as Record<string, unknown>
     if (want.fields) {
       const got = ((details.fields as { field: string }[] | undefined) ?? []).map((f) => f.field).sort()
       const exp = [...want.fields].sort()
-      if (JSON.stringify(got) !== JSON.stringify(exp)) return `expected failing fields [${exp.join(', ')}], got [${got.join(', ')}]`
+      if (JSON.stringify(got) !== JSON.stringify(exp))
+        return `expected failing fields [${exp.join(', ')}], got [${got.join(', ')}]`
     }
     if (want.details) {
       const m = compare(want.details, details, false, '$.details')
@@ -55,7 +62,8 @@ export function judge(expected: Expected, actual: Actual): string | undefined {
   if (expected.length !== undefined) {
     const out = actual.output as { data?: unknown } | unknown[]
     const list = Array.isArray(out) ? out : (out as { data?: unknown })?.data
-    if (!Array.isArray(list)) return `expected a list of ${expected.length}, got ${JSON.stringify(actual.output)}`
+    if (!Array.isArray(list))
+      return `expected a list of ${expected.length}, got ${JSON.stringify(actual.output)}`
     if (list.length !== expected.length) return `expected ${expected.length} items, got ${list.length}`
   }
   if (expected.hasOutput) {
@@ -82,7 +90,8 @@ async function clientAs(spec: string | undefined, base: DBALClient, scope: Scope
   if (spec === 'anonymous') return base.as('anonymous')
   if (spec.startsWith('$')) {
     const user = resolve(spec, scope) as { id: string; username: string; role: string }
-    if (!user || typeof user !== 'object' || typeof user.role !== 'string') throw new RefError(`as ${spec}: not a saved user`)
+    if (!user || typeof user !== 'object' || typeof user.role !== 'string')
+      throw new RefError(`as ${spec}: not a saved user`)
     return base.as(user)
   }
   if (!ROLES.has(spec)) throw new RefError(`as ${spec}: not an actor`)
@@ -95,7 +104,13 @@ async function clientAs(spec: string | undefined, base: DBALClient, scope: Scope
   return base.as(user)
 }
 
-async function runStep(base: DBALClient, as: string | undefined, step: Step, scope: Scope, timeoutMs: number): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
+async function runStep(
+  base: DBALClient,
+  as: string | undefined,
+  step: Step,
+  scope: Scope,
+  timeoutMs: number,
+): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
   let input: unknown
   let expected: Expected
   let client: DBALClient
@@ -109,7 +124,10 @@ async function runStep(base: DBALClient, as: string | undefined, step: Step, sco
   }
   let actual: Actual
   try {
-    actual = { status: 'success', output: json(await withTimeout(client.execute(step.entity, step.action, input), timeoutMs)) }
+    actual = {
+      status: 'success',
+      output: json(await withTimeout(client.execute(step.entity, step.action, input), timeoutMs)),
+    }
   } catch (e) {
     if (!(e instanceof DBALError)) return { expected, reason: e instanceof Error ? e.message : String(e) }
     actual = { status: 'error', error: json(e.toJSON()) as Record<string, unknown> }
@@ -117,11 +135,28 @@ async function runStep(base: DBALClient, as: string | undefined, step: Step, sco
   return { actual, expected, reason: judge(expected, actual) }
 }
 
-export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps: Capabilities, o: RunOptions): Promise<void> {
+export async function runCase(
+  prov: Provisioned,
+  file: VectorFile,
+  c: Case,
+  caps: Capabilities,
+  o: RunOptions,
+): Promise<void> {
   const base = { backend: o.backend, suite: file.format, file: file.path, case: c.name }
   const missing = c.requires.filter((r) => !caps[r])
   if (missing.length) {
-    c.steps.forEach((s, i) => o.emit({ ...base, type: 'step', step: i, action: s.action, entity: s.entity, outcome: 'skip', durationMs: 0, reason: `backend lacks ${missing.join(', ')}` }))
+    c.steps.forEach((s, i) =>
+      o.emit({
+        ...base,
+        type: 'step',
+        step: i,
+        action: s.action,
+        entity: s.entity,
+        outcome: 'skip',
+        durationMs: 0,
+        reason: `backend lacks ${missing.join(', ')}`,
+      }),
+    )
     return
   }
   const client = prov.freshExecutor
@@ -137,10 +172,23 @@ export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps
     let reason = r.reason
     if (dev) {
       outcome = outcome === 'fail' ? 'xfail' : 'xpass'
-      reason = outcome === 'xfail' ? `known deviation (${dev.type}): ${dev.reason}; ${reason}` : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
+      reason =
+        outcome === 'xfail'
+          ? `known deviation (${dev.type}): ${dev.reason}; ${reason}`
+          : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
     }
     const failed = outcome !== 'pass'
-    o.emit({ ...base, type: 'step', step: i, action: step.action, entity: step.entity, outcome, durationMs, reason, ...(failed ? { expected: r.expected, actual: r.actual } : {}) })
+    o.emit({
+      ...base,
+      type: 'step',
+      step: i,
+      action: step.action,
+      entity: step.entity,
+      outcome,
+      durationMs,
+      reason,
+      ...(failed ? { expected: r.expected, actual: r.actual } : {}),
+    })
     const out = r.actual ? (r.actual.status === 'success' ? r.actual.output : r.actual.error) : undefined
     scope.outputs.push(out)
     if (step.save) scope.saved.set(step.save, out)
@@ -148,7 +196,11 @@ export async function runCase(prov: Provisioned, file: VectorFile, c: Case, caps
   o.onCase?.()
 }
 
-export async function runFiles(prov: Provisioned, files: readonly VectorFile[], o: RunOptions): Promise<Capabilities> {
+export async function runFiles(
+  prov: Provisioned,
+  files: readonly VectorFile[],
+  o: RunOptions,
+): Promise<Capabilities> {
   const caps = await (prov.freshExecutor ? await prov.freshExecutor() : await prov.fresh()).capabilities()
   for (const f of files) for (const c of f.cases) await runCase(prov, f, c, caps, o)
   return caps

@@ -65,7 +65,11 @@ export function matches(c: Cond, row: Row): boolean {
           if (typeof v !== 'string') return false
           const hay = foldCase(v)
           const needle = foldCase(c.value as string)
-          return c.op === 'contains' ? hay.includes(needle) : c.op === 'startsWith' ? hay.startsWith(needle) : hay.endsWith(needle)
+          return c.op === 'contains'
+            ? hay.includes(needle)
+            : c.op === 'startsWith'
+              ? hay.startsWith(needle)
+              : hay.endsWith(needle)
         }
       }
     }

@@ -14,13 +14,17 @@ import { comparator, matches } from './match.ts'
 type Tables = Map<string, Map<string, Row>>
 
 const copyRow = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cloneJson(v)]))
-const copyTables = (t: Tables): Tables => new Map([...t].map(([k, rows]) => [k, new Map([...rows].map(([id, r]) => [id, copyRow(r)]))]))
+const copyTables = (t: Tables): Tables =>
+  new Map([...t].map(([k, rows]) => [k, new Map([...rows].map(([id, r]) => [id, copyRow(r)]))]))
 
 /** Every foreign key in the schema that points at `target`. */
 const referencing = (target: Entity) =>
-  schema.entities.flatMap((e) => e.foreignKeys.filter((f) => f.foreignKey!.entity === target.name).map((f) => ({ e, f })))
+  schema.entities.flatMap((e) =>
+    e.foreignKeys.filter((f) => f.foreignKey!.entity === target.name).map((f) => ({ e, f })),
+  )
 
-const targetField = (f: Field): Field => entityOf(f.foreignKey!.entity).fields.find((x) => x.column === f.foreignKey!.field)!
+const targetField = (f: Field): Field =>
+  entityOf(f.foreignKey!.entity).fields.find((x) => x.column === f.foreignKey!.field)!
 
 class Store {
   constructor(public tables: Tables) {}
@@ -37,7 +41,8 @@ class Store {
       if (u.fields.some((f) => row[f.name] === null || row[f.name] === undefined)) continue
       for (const other of this.rows(e).values()) {
         if (other[e.primary.name] === self) continue
-        if (u.fields.every((f) => other[f.name] === row[f.name])) throw new DBALError('CONFLICT', { entity: e.name, unique: u.fields.map((f) => f.name) })
+        if (u.fields.every((f) => other[f.name] === row[f.name]))
+          throw new DBALError('CONFLICT', { entity: e.name, unique: u.fields.map((f) => f.name) })
       }
     }
   }
@@ -84,7 +89,8 @@ class Store {
       if (old[t.name] === next[t.name]) continue
       const refs = [...this.rows(re).values()].filter((r) => r[f.name] === old[t.name])
       if (refs.length === 0) continue
-      if (f.foreignKey!.onUpdate === 'restrict') throw new DBALError('CONFLICT', { entity: e.name, referencedBy: `${re.name}.${f.name}` })
+      if (f.foreignKey!.onUpdate === 'restrict')
+        throw new DBALError('CONFLICT', { entity: e.name, referencedBy: `${re.name}.${f.name}` })
       for (const r of refs) this.patch(re, r[re.primary.name] as string, { [f.name]: next[t.name] })
     }
   }
@@ -101,7 +107,8 @@ class Store {
       for (const { e: re, f } of referencing(ent)) {
         if (f.foreignKey!.onDelete !== 'cascade') continue
         const t = targetField(f)
-        for (const r of this.rows(re).values()) if (r[f.name] === row[t.name]) visit(re, r[re.primary.name] as string)
+        for (const r of this.rows(re).values())
+          if (r[f.name] === row[t.name]) visit(re, r[re.primary.name] as string)
       }
     }
     for (const id of ids) visit(e, id)
@@ -134,7 +141,10 @@ export class MemoryAdapter implements Adapter {
   private store = new Store(new Map())
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly inTransaction = false, store?: Store) {
+  constructor(
+    private readonly inTransaction = false,
+    store?: Store,
+  ) {
     if (store) this.store = store
   }
 
@@ -203,7 +213,10 @@ export class MemoryAdapter implements Adapter {
   deleteMany(entity: string, filter: Cond) {
     return this.run((s) => {
       const e = entityOf(entity)
-      return s.remove(e, s.select(e, filter).map((r) => r[e.primary.name] as string))
+      return s.remove(
+        e,
+        s.select(e, filter).map((r) => r[e.primary.name] as string),
+      )
     })
   }
   transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {

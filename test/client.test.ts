@@ -2,7 +2,17 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { TreeNode } from '../core/client.ts'
-import { failsOn, iso, newComponent, newPage, newUser, newWorkflow, rejects, T0, testClient } from './helpers.ts'
+import {
+  failsOn,
+  iso,
+  newComponent,
+  newPage,
+  newUser,
+  newWorkflow,
+  rejects,
+  T0,
+  testClient,
+} from './helpers.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 const MISSING = '00000000-0000-4000-8000-000000000000'
@@ -12,7 +22,14 @@ describe('create, read, update, delete', () => {
     const { client } = testClient()
     const u = await client.users.create({ username: 'alice', email: 'alice@example.com' })
     assert.match(u.id, UUID_V4)
-    assert.deepEqual(u, { id: u.id, username: 'alice', email: 'alice@example.com', role: 'user', createdAt: iso(T0), updatedAt: iso(T0) })
+    assert.deepEqual(u, {
+      id: u.id,
+      username: 'alice',
+      email: 'alice@example.com',
+      role: 'user',
+      createdAt: iso(T0),
+      updatedAt: iso(T0),
+    })
     const s = await client.luaScripts.create({ name: 's', code: 'return 1', createdBy: u.id })
     assert.deepEqual([s.description, s.isSandboxed, s.timeoutMs, s.allowedGlobals], [null, true, 5000, []])
     const p = await newPage(client)
@@ -36,7 +53,10 @@ describe('create, read, update, delete', () => {
     const s = await client.sessions.create({ userId: u.id, token: 't'.repeat(32), expiresAt: T0 + 3_600_000 })
     assert.equal(s.lastActivity, iso(T0 + 1500))
     clock.advance(1000)
-    assert.equal((await client.sessions.update(s.id, { expiresAt: T0 + 7_200_000 })).lastActivity, iso(T0 + 2500))
+    assert.equal(
+      (await client.sessions.update(s.id, { expiresAt: T0 + 7_200_000 })).lastActivity,
+      iso(T0 + 2500),
+    )
   })
   it('a malformed or unknown id is NOT_FOUND for read, update and delete; case does not matter', async () => {
     const { client } = testClient()
@@ -68,7 +88,10 @@ describe('create, read, update, delete', () => {
   })
   it('a dangling reference is VALIDATION_ERROR naming the field', async () => {
     const { client } = testClient()
-    await failsOn(() => client.sessions.create({ userId: MISSING, token: 't'.repeat(16), expiresAt: T0 + 1000 }), 'userId')
+    await failsOn(
+      () => client.sessions.create({ userId: MISSING, token: 't'.repeat(16), expiresAt: T0 + 1000 }),
+      'userId',
+    )
     await failsOn(() => newWorkflow(client, MISSING), 'createdBy')
   })
 })
@@ -85,7 +108,10 @@ describe('list, count, bulk', () => {
   it('pages in default order (createdAt, id) with total and hasMore', async () => {
     const client = await five()
     const p1 = await client.users.list({ limit: 2 })
-    assert.deepEqual([p1.data.map((u) => u.username), p1.total, p1.page, p1.limit, p1.hasMore], [['user_e', 'user_c'], 5, 1, 2, true])
+    assert.deepEqual(
+      [p1.data.map((u) => u.username), p1.total, p1.page, p1.limit, p1.hasMore],
+      [['user_e', 'user_c'], 5, 1, 2, true],
+    )
     const p3 = await client.users.list({ limit: 2, page: 3 })
     assert.deepEqual([p3.data.map((u) => u.username), p3.hasMore], [['user_b'], false])
     assert.deepEqual((await client.users.list({ limit: 2, page: 4 })).data, [])
@@ -95,8 +121,14 @@ describe('list, count, bulk', () => {
   })
   it('sorts by the given keys, nulls first ascending and last descending', async () => {
     const { client } = testClient()
-    for (const [slug, description] of [['a', 'm'], ['b', null], ['c', 'b']] as const) await client.pages.create({ slug, title: 't', level: 1, layout: {}, description })
-    const order = async (dir: 'asc' | 'desc') => (await client.pages.list({ sort: { description: dir } })).data.map((p) => p.slug)
+    for (const [slug, description] of [
+      ['a', 'm'],
+      ['b', null],
+      ['c', 'b'],
+    ] as const)
+      await client.pages.create({ slug, title: 't', level: 1, layout: {}, description })
+    const order = async (dir: 'asc' | 'desc') =>
+      (await client.pages.list({ sort: { description: dir } })).data.map((p) => p.slug)
     assert.deepEqual(await order('asc'), ['b', 'c', 'a'])
     assert.deepEqual(await order('desc'), ['a', 'c', 'b'])
   })
@@ -116,7 +148,10 @@ describe('list, count, bulk', () => {
   })
   it('updateMany and deleteMany answer counts and refuse an empty filter', async () => {
     const client = await five()
-    assert.equal(await client.users.updateMany({ username: { $in: ['user_a', 'user_b'] } }, { role: 'admin' }), 2)
+    assert.equal(
+      await client.users.updateMany({ username: { $in: ['user_a', 'user_b'] } }, { role: 'admin' }),
+      2,
+    )
     assert.equal(await client.users.count({ role: 'admin' }), 2)
     for (const filter of [{}, { $and: [{}] }, { $or: [{}, { role: 'admin' }] }]) {
       await failsOn(() => client.users.updateMany(filter, { role: 'god' }), 'filter')
@@ -161,8 +196,16 @@ describe('sessions', () => {
   const withSessions = async () => {
     const { client, clock } = testClient()
     const u = await newUser(client)
-    const live = await client.sessions.create({ userId: u.id, token: 'live'.repeat(4), expiresAt: T0 + 3_600_000 })
-    const old = await client.sessions.create({ userId: u.id, token: 'old-'.repeat(4), expiresAt: T0 + 60_000 })
+    const live = await client.sessions.create({
+      userId: u.id,
+      token: 'live'.repeat(4),
+      expiresAt: T0 + 3_600_000,
+    })
+    const old = await client.sessions.create({
+      userId: u.id,
+      token: 'old-'.repeat(4),
+      expiresAt: T0 + 60_000,
+    })
     clock.advance(60_000)
     return { client, clock, u, live, old }
   }
@@ -171,7 +214,10 @@ describe('sessions', () => {
     await rejects(client.sessions.read(old.id), 'NOT_FOUND')
     await rejects(client.sessions.update(old.id, { expiresAt: T0 + 9e6 }), 'NOT_FOUND')
     await rejects(client.sessions.delete(old.id), 'NOT_FOUND')
-    assert.deepEqual((await client.sessions.list()).data.map((s) => s.id), [live.id])
+    assert.deepEqual(
+      (await client.sessions.list()).data.map((s) => s.id),
+      [live.id],
+    )
     assert.equal(await client.sessions.count(), 1)
     assert.equal(await client.sessions.count({ token: 'old-'.repeat(4) }), 0)
   })
@@ -198,7 +244,10 @@ describe('pages', () => {
     const c = await newPage(client, 2, 'c')
     assert.equal((await client.pages.readBySlug('docs/a')).id, a.id)
     await rejects(client.pages.readBySlug('missing'), 'NOT_FOUND')
-    assert.deepEqual((await client.pages.listByLevel(2)).map((p) => p.id), [a.id, c.id].sort())
+    assert.deepEqual(
+      (await client.pages.listByLevel(2)).map((p) => p.id),
+      [a.id, c.id].sort(),
+    )
     assert.deepEqual(await client.pages.listByLevel(5), [])
     await failsOn(() => client.pages.listByLevel(6), 'level')
   })
@@ -243,18 +292,51 @@ describe('components', () => {
     const { client, page, r1, r1b, r2, c0, c1, g } = await tree()
     const [first, second] = [r1, r1b].sort((a, b) => (a.id < b.id ? -1 : 1))
     const t = await client.components.getTree(page.id)
-    const expected = (id: string) => (id === r1.id ? [[c0.id, []], [c1.id, [[g.id, []]]]] : [])
-    assert.deepEqual(shape(t), [[first!.id, expected(first!.id)], [second!.id, expected(second!.id)], [r2.id, []]])
+    const expected = (id: string) =>
+      id === r1.id
+        ? [
+            [c0.id, []],
+            [c1.id, [[g.id, []]]],
+          ]
+        : []
+    assert.deepEqual(shape(t), [
+      [first!.id, expected(first!.id)],
+      [second!.id, expected(second!.id)],
+      [r2.id, []],
+    ])
     assert.equal(t.find((n) => n.id === r1.id)!.componentType, 'Box')
     await rejects(client.components.getTree(MISSING), 'NOT_FOUND')
   })
   it('reorder is atomic: a missing id changes nothing', async () => {
     const { client, r1, r2 } = await tree()
-    await rejects(client.components.reorder([{ id: r1.id, order: 9 }, { id: MISSING, order: 1 }]), 'NOT_FOUND')
+    await rejects(
+      client.components.reorder([
+        { id: r1.id, order: 9 },
+        { id: MISSING, order: 1 },
+      ]),
+      'NOT_FOUND',
+    )
     assert.equal((await client.components.read(r1.id)).order, 1)
-    await failsOn(() => client.components.reorder([{ id: r1.id, order: -1 }, { id: r1.id, order: 2 }]), 'components[0].order', 'components[1].id')
-    assert.equal(await client.components.reorder([{ id: r1.id, order: 9 }, { id: r2.id, order: 0 }]), true)
-    assert.deepEqual([(await client.components.read(r1.id)).order, (await client.components.read(r2.id)).order], [9, 0])
+    await failsOn(
+      () =>
+        client.components.reorder([
+          { id: r1.id, order: -1 },
+          { id: r1.id, order: 2 },
+        ]),
+      'components[0].order',
+      'components[1].id',
+    )
+    assert.equal(
+      await client.components.reorder([
+        { id: r1.id, order: 9 },
+        { id: r2.id, order: 0 },
+      ]),
+      true,
+    )
+    assert.deepEqual(
+      [(await client.components.read(r1.id)).order, (await client.components.read(r2.id)).order],
+      [9, 0],
+    )
   })
   it('move: under itself or a descendant is VALIDATION_ERROR; to root or a sibling is fine', async () => {
     const { client, r1, r2, c1, g } = await tree()

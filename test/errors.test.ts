@@ -8,12 +8,24 @@ import { asDBALError, DBALError, validationError, type ErrorCode } from '../core
 import { SCHEMA_DIR } from '../core/schema.ts'
 
 /** Read straight from the YAML, not through the loader, so a loader bug cannot hide. */
-const yaml = parse(readFileSync(join(SCHEMA_DIR, 'errors.yaml'), 'utf8')) as { errors: Record<string, { status: number; message: string }> }
+const yaml = parse(readFileSync(join(SCHEMA_DIR, 'errors.yaml'), 'utf8')) as {
+  errors: Record<string, { status: number; message: string }>
+}
 
 /** The table of CONTRACT §3. */
 const CONTRACT: Record<ErrorCode, number> = {
-  NOT_FOUND: 404, CONFLICT: 409, UNAUTHORIZED: 401, FORBIDDEN: 403, VALIDATION_ERROR: 422, RATE_LIMIT_EXCEEDED: 429, INTERNAL_ERROR: 500,
-  CAPABILITY_NOT_SUPPORTED: 501, DATABASE_ERROR: 503, TIMEOUT: 504, SANDBOX_VIOLATION: 403, MALICIOUS_CODE_DETECTED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  VALIDATION_ERROR: 422,
+  RATE_LIMIT_EXCEEDED: 429,
+  INTERNAL_ERROR: 500,
+  CAPABILITY_NOT_SUPPORTED: 501,
+  DATABASE_ERROR: 503,
+  TIMEOUT: 504,
+  SANDBOX_VIOLATION: 403,
+  MALICIOUS_CODE_DETECTED: 403,
 }
 const CODES = Object.keys(CONTRACT) as ErrorCode[]
 
@@ -69,9 +81,18 @@ describe('details', () => {
 describe('JSON', () => {
   it('toJSON / fromJSON round trip every code', () => {
     for (const code of CODES) {
-      const e = new DBALError(code, { entity: 'User', fields: [{ field: 'x', error: 'y' }], nested: { a: [1, null] } })
+      const e = new DBALError(code, {
+        entity: 'User',
+        fields: [{ field: 'x', error: 'y' }],
+        nested: { a: [1, null] },
+      })
       const wire = JSON.parse(JSON.stringify(e)) as unknown
-      assert.deepEqual(wire, { code, status: CONTRACT[code], message: yaml.errors[code]!.message, details: e.details })
+      assert.deepEqual(wire, {
+        code,
+        status: CONTRACT[code],
+        message: yaml.errors[code]!.message,
+        details: e.details,
+      })
       const back = DBALError.fromJSON(wire)
       assert.ok(back instanceof DBALError)
       assert.deepEqual(back.toJSON(), e.toJSON())
@@ -83,7 +104,16 @@ describe('JSON', () => {
     assert.equal(e.message, 'Resource not found')
   })
   it('an unknown or missing code becomes INTERNAL_ERROR', () => {
-    for (const j of [{ code: 'TEAPOT' }, { code: 'toString' }, { code: 404 }, {}, null, undefined, 'NOT_FOUND', []]) {
+    for (const j of [
+      { code: 'TEAPOT' },
+      { code: 'toString' },
+      { code: 404 },
+      {},
+      null,
+      undefined,
+      'NOT_FOUND',
+      [],
+    ]) {
       assert.equal(DBALError.fromJSON(j).code, 'INTERNAL_ERROR', JSON.stringify(j))
       assert.equal(DBALError.fromJSON(j).status, 500)
     }
@@ -92,7 +122,9 @@ describe('JSON', () => {
     assert.equal(DBALError.fromJSON({ code: 'CONFLICT', details: 'x' }).details, undefined)
   })
   it('the cause is never serialized', () => {
-    const cause = Object.assign(new Error('password authentication failed for user "postgres" at 10.0.0.5'), { code: '28P01' })
+    const cause = Object.assign(new Error('password authentication failed for user "postgres" at 10.0.0.5'), {
+      code: '28P01',
+    })
     const e = new DBALError('DATABASE_ERROR', { entity: 'User' }, { cause })
     assert.equal(e.cause, cause)
     const s = JSON.stringify(e)
@@ -107,7 +139,14 @@ describe('asDBALError', () => {
     assert.equal(asDBALError(e), e)
   })
   it('wraps anything else as INTERNAL_ERROR, keeping it as the cause', () => {
-    for (const thrown of [new Error('boom'), new TypeError('x is undefined'), 'a string', 42, null, undefined]) {
+    for (const thrown of [
+      new Error('boom'),
+      new TypeError('x is undefined'),
+      'a string',
+      42,
+      null,
+      undefined,
+    ]) {
       const e = asDBALError(thrown)
       assert.equal(e.code, 'INTERNAL_ERROR')
       assert.equal(e.message, 'Internal server error')

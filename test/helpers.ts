@@ -17,7 +17,11 @@ export interface Clock {
   advance(ms: number): void
 }
 
-export function testClient(options: { scrypt?: ScryptParams } = {}): { client: DBALClient; clock: Clock; adapter: MemoryAdapter } {
+export function testClient(options: { scrypt?: ScryptParams } = {}): {
+  client: DBALClient
+  clock: Clock
+  adapter: MemoryAdapter
+} {
   const clock: Clock = {
     now: T0,
     advance(ms) {
@@ -30,7 +34,10 @@ export function testClient(options: { scrypt?: ScryptParams } = {}): { client: D
 }
 
 /** Awaits a rejection with this DBAL code and returns the error. */
-export async function rejects(p: Promise<unknown> | (() => Promise<unknown>), code: ErrorCode): Promise<DBALError> {
+export async function rejects(
+  p: Promise<unknown> | (() => Promise<unknown>),
+  code: ErrorCode,
+): Promise<DBALError> {
   try {
     await (typeof p === 'function' ? p() : p)
   } catch (e) {
@@ -63,7 +70,8 @@ let seq = 0
 /** A unique suffix for usernames, slugs, names. */
 export const uniq = () => `${++seq}`
 
-export const newUser = (c: DBALClient, username = `user_${uniq()}`) => c.users.create({ username, email: `${username}@example.com` })
+export const newUser = (c: DBALClient, username = `user_${uniq()}`) =>
+  c.users.create({ username, email: `${username}@example.com` })
 
 export const newPage = (c: DBALClient, level = 1, slug = `page-${uniq()}`) =>
   c.pages.create({ slug, title: `Title ${slug}`, level, layout: {} })

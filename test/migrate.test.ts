@@ -25,15 +25,38 @@ function grownSchema(): Schema {
   cpSync(SCHEMA_DIR, copy, { recursive: true })
   const file = join(copy, 'entities', 'user.yaml')
   const added = [
-    '  nickname:', '    type: string', '    max_length: 50', '    unique: true',
-    '  score:', '    type: integer', '    required: true', '    default: 7', '    min: 0', '    max: 100',
-    '  mentor_id:', '    type: uuid', '    foreign_key: { entity: User, field: id, on_delete: restrict }',
+    '  nickname:',
+    '    type: string',
+    '    max_length: 50',
+    '    unique: true',
+    '  score:',
+    '    type: integer',
+    '    required: true',
+    '    default: 7',
+    '    min: 0',
+    '    max: 100',
+    '  mentor_id:',
+    '    type: uuid',
+    '    foreign_key: { entity: User, field: id, on_delete: restrict }',
   ].join('\n')
   writeFileSync(file, readFileSync(file, 'utf8').replace('\nindexes:', `\n${added}\n\nindexes:`))
-  writeFileSync(join(copy, 'entities', 'tag.yaml'), [
-    'entity: Tag', 'internal: true', 'table: dbal_tags', 'page: { default_limit: 20, max_limit: 100 }', 'fields:',
-    '  id:', '    type: uuid', '    primary: true', '  label:', '    type: string', '    required: true', '    unique: true',
-  ].join('\n'))
+  writeFileSync(
+    join(copy, 'entities', 'tag.yaml'),
+    [
+      'entity: Tag',
+      'internal: true',
+      'table: dbal_tags',
+      'page: { default_limit: 20, max_limit: 100 }',
+      'fields:',
+      '  id:',
+      '    type: uuid',
+      '    primary: true',
+      '  label:',
+      '    type: string',
+      '    required: true',
+      '    unique: true',
+    ].join('\n'),
+  )
   return loadSchema(copy)
 }
 
@@ -65,19 +88,36 @@ for (const [name, make] of Object.entries(TARGETS)) {
       const a = t.open()
       try {
         const first = await a.migrate()
-        for (const e of schema.entities) assert.ok(first.includes(`create table ${e.table}`), `${e.table} in ${first.join(', ')}`)
+        for (const e of schema.entities)
+          assert.ok(first.includes(`create table ${e.table}`), `${e.table} in ${first.join(', ')}`)
         assert.ok(first.includes('create index users_email_key'))
-        if (name === 'postgres') assert.ok(first.includes('create function dbal_fold') && first.includes('add foreign key workflows_created_by_fkey'))
+        if (name === 'postgres')
+          assert.ok(
+            first.includes('create function dbal_fold') &&
+              first.includes('add foreign key workflows_created_by_fkey'),
+          )
         assert.deepEqual(await a.migrate(), [])
         if (name === 'postgres') {
           // Two processes starting together: one migrates, the other waits and then has nothing to do.
           const t2 = await make()
           const [x, y] = [t2.open(), t2.open()]
-          const runs = await Promise.all([x.migrate(), y.migrate()]).finally(async () => (await x.close(), await y.close(), await t2.cleanup()))
-          assert.deepEqual(runs.map((r) => r.length).sort((m, n) => m - n), [0, first.length])
+          const runs = await Promise.all([x.migrate(), y.migrate()]).finally(
+            async () => (await x.close(), await y.close(), await t2.cleanup()),
+          )
+          assert.deepEqual(
+            runs.map((r) => r.length).sort((m, n) => m - n),
+            [0, first.length],
+          )
         }
         const live = await a.introspect()
-        assert.deepEqual([...live.tables.get('users')!].sort(), ['created_at', 'email', 'id', 'role', 'updated_at', 'username'])
+        assert.deepEqual([...live.tables.get('users')!].sort(), [
+          'created_at',
+          'email',
+          'id',
+          'role',
+          'updated_at',
+          'username',
+        ])
       } finally {
         await a.close()
         await t.cleanup()
@@ -89,7 +129,14 @@ for (const [name, make] of Object.entries(TARGETS)) {
       const before = t.open()
       try {
         await before.migrate()
-        await before.create('User', { id: ID(1), username: 'old', email: 'old@example.com', role: 'user', createdAt: TS, updatedAt: TS })
+        await before.create('User', {
+          id: ID(1),
+          username: 'old',
+          email: 'old@example.com',
+          role: 'user',
+          createdAt: TS,
+          updatedAt: TS,
+        })
       } finally {
         await before.close()
       }
@@ -97,16 +144,58 @@ for (const [name, make] of Object.entries(TARGETS)) {
       const a = t.open(grown)
       try {
         const changes = await a.migrate()
-        const expected = ['add column users.nickname', 'add column users.score', 'add column users.mentor_id', 'create table dbal_tags', 'create index users_nickname_key', 'create index dbal_tags_label_key']
+        const expected = [
+          'add column users.nickname',
+          'add column users.score',
+          'add column users.mentor_id',
+          'create table dbal_tags',
+          'create index users_nickname_key',
+          'create index dbal_tags_label_key',
+        ]
         if (name === 'postgres') expected.push('add foreign key users_mentor_id_fkey')
         assert.deepEqual([...changes].sort(), expected.sort())
         assert.deepEqual(await a.migrate(), [])
-        assert.deepEqual(await a.read('User', ID(1)), { id: ID(1), username: 'old', email: 'old@example.com', role: 'user', createdAt: TS, updatedAt: TS, nickname: null, score: 7, mentorId: null })
-        const fresh = { id: ID(2), username: 'new', email: 'new@example.com', role: 'user', createdAt: TS, updatedAt: TS, nickname: 'nick', score: 1, mentorId: ID(1) }
+        assert.deepEqual(await a.read('User', ID(1)), {
+          id: ID(1),
+          username: 'old',
+          email: 'old@example.com',
+          role: 'user',
+          createdAt: TS,
+          updatedAt: TS,
+          nickname: null,
+          score: 7,
+          mentorId: null,
+        })
+        const fresh = {
+          id: ID(2),
+          username: 'new',
+          email: 'new@example.com',
+          role: 'user',
+          createdAt: TS,
+          updatedAt: TS,
+          nickname: 'nick',
+          score: 1,
+          mentorId: ID(1),
+        }
         assert.deepEqual(await a.create('User', fresh), fresh)
-        await rejects(a.create('User', { ...fresh, id: ID(3), username: 'n3', email: 'n3@example.com' }), 'CONFLICT')
-        const dangling = await rejects(a.create('User', { ...fresh, id: ID(4), username: 'n4', email: 'n4@example.com', nickname: null, mentorId: ID(9) }), 'VALIDATION_ERROR')
-        assert.deepEqual(dangling.details?.fields, [{ field: 'mentorId', error: 'references a missing User' }])
+        await rejects(
+          a.create('User', { ...fresh, id: ID(3), username: 'n3', email: 'n3@example.com' }),
+          'CONFLICT',
+        )
+        const dangling = await rejects(
+          a.create('User', {
+            ...fresh,
+            id: ID(4),
+            username: 'n4',
+            email: 'n4@example.com',
+            nickname: null,
+            mentorId: ID(9),
+          }),
+          'VALIDATION_ERROR',
+        )
+        assert.deepEqual(dangling.details?.fields, [
+          { field: 'mentorId', error: 'references a missing User' },
+        ])
         assert.ok(await a.create('Tag', { id: ID(5), label: 'x' }))
       } finally {
         await a.close()

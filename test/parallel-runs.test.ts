@@ -15,11 +15,27 @@ import { skipMariadb, skipPostgres } from './servers.ts'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const BACKENDS = 'postgres,sequelize-postgres,sequelize-mariadb'
 // Cases that count rows: a run that saw the other run's rows would fail them.
-const VECTORS = ['contracts/upstream/conformance_cases.yaml', 'contracts/users.yaml', 'contracts/cascades.yaml']
+const VECTORS = [
+  'contracts/upstream/conformance_cases.yaml',
+  'contracts/users.yaml',
+  'contracts/cascades.yaml',
+]
 
 function run(reportDir: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const args = ['--import', 'tsx', 'harness/cli.ts', 'test', '--backends', BACKENDS, '--require', BACKENDS, '--report-dir', reportDir, ...VECTORS.flatMap((v) => ['--vectors', v])]
+    const args = [
+      '--import',
+      'tsx',
+      'harness/cli.ts',
+      'test',
+      '--backends',
+      BACKENDS,
+      '--require',
+      BACKENDS,
+      '--report-dir',
+      reportDir,
+      ...VECTORS.flatMap((v) => ['--vectors', v]),
+    ]
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (c: Buffer) => (out += c.toString()))
@@ -29,28 +45,47 @@ function run(reportDir: string): Promise<{ code: number; out: string }> {
 }
 
 async function dbalDatabases(): Promise<string[]> {
-  const c = new pg.Client({ connectionString: process.env.DBAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' })
+  const c = new pg.Client({
+    connectionString: process.env.DBAL_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  })
   await c.connect()
   try {
-    return (await c.query<{ datname: string }>("select datname from pg_database where datname like 'dbal\\_%'")).rows.map((r) => r.datname)
+    return (
+      await c.query<{ datname: string }>("select datname from pg_database where datname like 'dbal\\_%'")
+    ).rows.map((r) => r.datname)
   } finally {
     await c.end()
   }
 }
 
-test('two harness runs in parallel against the same servers both pass and leave no database behind', { skip: skipPostgres || skipMariadb, timeout: 600_000 }, async () => {
-  const before = new Set(await dbalDatabases())
-  const dirs = [mkdtempSync(join(tmpdir(), 'dbal-par-a-')), mkdtempSync(join(tmpdir(), 'dbal-par-b-'))]
-  const [a, b] = await Promise.all(dirs.map(run))
-  for (const [i, r] of [a!, b!].entries()) {
-    assert.equal(r.code, 0, `run ${i} failed:\n${r.out.slice(-3000)}`)
-    const m = /^(\d+) passed, 0 failed, 0 skipped$/m.exec(r.out)
-    assert.ok(m && Number(m[1]) > 0, r.out.slice(-2000))
-    const events = readFileSync(join(dirs[i]!, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    const runEvent = events.find((e) => e.type === 'run')
-    assert.deepEqual(events.filter((e) => e.type === 'backend').map((e) => [e.backend, e.status]).sort(), BACKENDS.split(',').map((n) => [n, 'run']).sort())
-    assert.ok(runEvent.runId)
-  }
-  const leftover = (await dbalDatabases()).filter((d) => !before.has(d))
-  assert.deepEqual(leftover, [], 'each run drops the databases it created')
-})
+test(
+  'two harness runs in parallel against the same servers both pass and leave no database behind',
+  { skip: skipPostgres || skipMariadb, timeout: 600_000 },
+  async () => {
+    const before = new Set(await dbalDatabases())
+    const dirs = [mkdtempSync(join(tmpdir(), 'dbal-par-a-')), mkdtempSync(join(tmpdir(), 'dbal-par-b-'))]
+    const [a, b] = await Promise.all(dirs.map(run))
+    for (const [i, r] of [a!, b!].entries()) {
+      assert.equal(r.code, 0, `run ${i} failed:\n${r.out.slice(-3000)}`)
+      const m = /^(\d+) passed, 0 failed, 0 skipped$/m.exec(r.out)
+      assert.ok(m && Number(m[1]) > 0, r.out.slice(-2000))
+      const events = readFileSync(join(dirs[i]!, 'results.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      const runEvent = events.find((e) => e.type === 'run')
+      assert.deepEqual(
+        events
+          .filter((e) => e.type === 'backend')
+          .map((e) => [e.backend, e.status])
+          .sort(),
+        BACKENDS.split(',')
+          .map((n) => [n, 'run'])
+          .sort(),
+      )
+      assert.ok(runEvent.runId)
+    }
+    const leftover = (await dbalDatabases()).filter((d) => !before.has(d))
+    assert.deepEqual(leftover, [], 'each run drops the databases it created')
+  },
+)

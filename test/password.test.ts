@@ -24,13 +24,17 @@ describe('hashPassword / verifyPassword', () => {
   it('verifies the right password and refuses a wrong one', async () => {
     const h = await hashPassword('pässwörd 😀', FAST_SCRYPT)
     assert.equal(await verifyPassword('pässwörd 😀', h), true)
-    for (const wrong of ['pässwörd', 'Pässwörd 😀', 'pässwörd 😀 ', '']) assert.equal(await verifyPassword(wrong, h), false, wrong)
+    for (const wrong of ['pässwörd', 'Pässwörd 😀', 'pässwörd 😀 ', ''])
+      assert.equal(await verifyPassword(wrong, h), false, wrong)
   })
   it('normalizes to NFC: a composed and a decomposed é are one password', async () => {
     assert.equal(await verifyPassword('cafe\u0301', await hashPassword('caf\u00e9', FAST_SCRYPT)), true)
   })
   it('a hash made with other parameters still verifies', async () => {
-    for (const params of [{ N: 2048, r: 4, p: 2 }, { N: 512, r: 16, p: 1 }]) {
+    for (const params of [
+      { N: 2048, r: 4, p: 2 },
+      { N: 512, r: 16, p: 1 },
+    ]) {
       const h = await hashPassword('pw', params)
       assert.ok(h.startsWith(`scrypt$${params.N}$${params.r}$${params.p}$`))
       assert.equal(await verifyPassword('pw', h), true)
@@ -40,9 +44,21 @@ describe('hashPassword / verifyPassword', () => {
   it('a malformed stored hash verifies nothing, and does not throw', async () => {
     const good = await hashPassword('pw', FAST_SCRYPT)
     const [, , , , salt, key] = good.split('$')
-    const malformed = ['', 'pw', 'scrypt$', `bcrypt$1024$8$1$${salt}$${key}`, `scrypt$1024$8$${salt}$${key}`, `scrypt$x$8$1$${salt}$${key}`,
-      `scrypt$1024$8$1$${salt}$!!!`, `${good}$extra`, `scrypt$1000$8$1$${salt}$${key}`, `scrypt$1$8$1$${salt}$${key}`, `scrypt$1024$0$1$${salt}$${key}`,
-      `scrypt$1024$8$1$${salt}$${key!.slice(0, 40)}`, ` ${good}`]
+    const malformed = [
+      '',
+      'pw',
+      'scrypt$',
+      `bcrypt$1024$8$1$${salt}$${key}`,
+      `scrypt$1024$8$${salt}$${key}`,
+      `scrypt$x$8$1$${salt}$${key}`,
+      `scrypt$1024$8$1$${salt}$!!!`,
+      `${good}$extra`,
+      `scrypt$1000$8$1$${salt}$${key}`,
+      `scrypt$1$8$1$${salt}$${key}`,
+      `scrypt$1024$0$1$${salt}$${key}`,
+      `scrypt$1024$8$1$${salt}$${key!.slice(0, 40)}`,
+      ` ${good}`,
+    ]
     for (const stored of malformed) assert.equal(await verifyPassword('pw', stored), false, stored)
   })
 })
@@ -112,16 +128,26 @@ describe('credentials through the client (fixed clock)', () => {
     const { clock, adapter, verify } = await setup()
     for (let i = 0; i < 5; i++) await rejects(verify('wrong'), 'UNAUTHORIZED')
     const restarted = new DBALClient({ adapter, clock: () => clock.now, scrypt: FAST_SCRYPT })
-    await rejects(restarted.credentials.verify({ username: 'alice', password: 'right' }), 'RATE_LIMIT_EXCEEDED')
+    await rejects(
+      restarted.credentials.verify({ username: 'alice', password: 'right' }),
+      'RATE_LIMIT_EXCEEDED',
+    )
   })
   it('parallel guesses cannot pass the limit together', async () => {
     // The guarantee is "at most five checked per window", whatever the interleaving: each attempt is
     // recorded before it is counted, so a burst may even be refused whole (nothing checked is safe).
     const { verify, clock } = await setup()
     for (let round = 0; round < 3; round++) {
-      const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => verify(`guess${round}-${i}`)))
-      const codes = results.map((r) => (r.status === 'rejected' && r.reason instanceof DBALError ? r.reason.code : String(r.status)))
-      assert.ok(codes.every((c) => c === 'UNAUTHORIZED' || c === 'RATE_LIMIT_EXCEEDED'), codes.join())
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => verify(`guess${round}-${i}`)),
+      )
+      const codes = results.map((r) =>
+        r.status === 'rejected' && r.reason instanceof DBALError ? r.reason.code : String(r.status),
+      )
+      assert.ok(
+        codes.every((c) => c === 'UNAUTHORIZED' || c === 'RATE_LIMIT_EXCEEDED'),
+        codes.join(),
+      )
       assert.ok(codes.filter((c) => c === 'RATE_LIMIT_EXCEEDED').length >= 7, codes.join())
     }
     // Sequentially, after the window, exactly five failures are checked, then the username is locked.
@@ -135,11 +161,27 @@ describe('passwordHash never leaves the DBAL', () => {
   it('in no read, list, write result or error', async () => {
     const { client, adapter, verify } = await setup()
     await newUser(client, 'bob')
-    const stored = await adapter.list('Credential', { filter: { kind: 'all' }, sort: [{ field: 'id', dir: 'asc' }], offset: 0, limit: 10 })
-    assert.ok(stored.data.every((r) => String(r.passwordHash).startsWith('scrypt$')), 'the adapter holds the hash (else this test proves nothing)')
+    const stored = await adapter.list('Credential', {
+      filter: { kind: 'all' },
+      sort: [{ field: 'id', dir: 'asc' }],
+      offset: 0,
+      limit: 10,
+    })
+    assert.ok(
+      stored.data.every((r) => String(r.passwordHash).startsWith('scrypt$')),
+      'the adapter holds the hash (else this test proves nothing)',
+    )
     const bob = await client.credentials.create({ username: 'bob', password: 'pw' })
-    const seen: unknown[] = [bob, await client.credentials.read(bob.id), await client.credentials.list(), await client.credentials.update(bob.id, { password: 'pw2', firstLogin: false })]
-    seen.push(await client.credentials.getFirstLogin({ username: 'bob' }), await client.credentials.updateMany({ username: 'bob' }, { firstLogin: true }))
+    const seen: unknown[] = [
+      bob,
+      await client.credentials.read(bob.id),
+      await client.credentials.list(),
+      await client.credentials.update(bob.id, { password: 'pw2', firstLogin: false }),
+    ]
+    seen.push(
+      await client.credentials.getFirstLogin({ username: 'bob' }),
+      await client.credentials.updateMany({ username: 'bob' }, { firstLogin: true }),
+    )
     const failures = [
       () => client.credentials.create({ username: 'bob', password: 'pw' }),
       () => client.credentials.list({ filter: { passwordHash: { $startsWith: 'scrypt$' } } }),
@@ -148,7 +190,13 @@ describe('passwordHash never leaves the DBAL', () => {
       () => verify('wrong'),
       () => verify('x', 'ghost'),
     ]
-    for (const f of failures) seen.push(await f().then(() => assert.fail('expected an error'), (e: unknown) => e))
+    for (const f of failures)
+      seen.push(
+        await f().then(
+          () => assert.fail('expected an error'),
+          (e: unknown) => e,
+        ),
+      )
     for (const x of seen) assert.ok(!JSON.stringify(x).includes('scrypt$'), JSON.stringify(x))
     assert.ok((seen[2] as { data: object[] }).data.every((r) => !('passwordHash' in r)))
   })

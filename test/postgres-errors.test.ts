@@ -15,13 +15,32 @@ import { rejects } from './helpers.ts'
 
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 const TS = '2030-01-01T00:00:00.000Z'
-const user = (n: number, username = `user${n}`) => ({ id: ID(n), username, email: `${username}@example.com`, role: 'user', createdAt: TS, updatedAt: TS })
-const workflow = (n: number, createdBy: string) => ({ id: ID(100 + n), name: `wf${n}`, description: null, trigger: 'manual', triggerConfig: {}, steps: {}, isActive: true, createdBy, createdAt: TS, updatedAt: TS })
+const user = (n: number, username = `user${n}`) => ({
+  id: ID(n),
+  username,
+  email: `${username}@example.com`,
+  role: 'user',
+  createdAt: TS,
+  updatedAt: TS,
+})
+const workflow = (n: number, createdBy: string) => ({
+  id: ID(100 + n),
+  name: `wf${n}`,
+  description: null,
+  trigger: 'manual',
+  triggerConfig: {},
+  steps: {},
+  isActive: true,
+  createdBy,
+  createdAt: TS,
+  updatedAt: TS,
+})
 
 /** Nothing of the statement, the server address or a password may reach an error's JSON. */
 function assertClean(e: DBALError): void {
   const json = JSON.stringify(e.toJSON())
-  for (const leak of ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'postgres://', '127.0.0.1', 's3cret']) assert.ok(!json.includes(leak), `${leak} in ${json}`)
+  for (const leak of ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'postgres://', '127.0.0.1', 's3cret'])
+    assert.ok(!json.includes(leak), `${leak} in ${json}`)
 }
 
 let db: ProvisionedDatabase
@@ -38,7 +57,9 @@ before(async () => {
   admin = new pg.Client({ connectionString: db.url })
   await admin.connect()
   // A deliberately slow statement: inserting a script sleeps in a trigger.
-  await admin.query(`CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$`)
+  await admin.query(
+    `CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$`,
+  )
   await admin.query(`CREATE TRIGGER slow BEFORE INSERT ON lua_scripts FOR EACH ROW EXECUTE FUNCTION slow()`)
 })
 
@@ -48,26 +69,47 @@ after(async () => {
   await db?.drop()
 })
 
-const script = (n: number, createdBy: string) => ({ id: ID(200 + n), name: `s${n}`, description: null, code: 'return 1', isSandboxed: true, allowedGlobals: [], timeoutMs: 1000, createdBy, createdAt: TS, updatedAt: TS })
+const script = (n: number, createdBy: string) => ({
+  id: ID(200 + n),
+  name: `s${n}`,
+  description: null,
+  code: 'return 1',
+  isSandboxed: true,
+  allowedGlobals: [],
+  timeoutMs: 1000,
+  createdBy,
+  createdAt: TS,
+  updatedAt: TS,
+})
 
 describe('postgres constraint errors', { skip: skipPostgres }, () => {
   it('23505 → CONFLICT naming the unique fields', async () => {
     await a.create('User', user(1, 'alice'))
     const e = await rejects(a.create('User', user(2, 'alice')), 'CONFLICT')
     assert.deepEqual(e.details, { entity: 'User', unique: ['username'] })
-    assert.deepEqual((await rejects(a.create('User', user(1, 'bob')), 'CONFLICT')).details, { entity: 'User', unique: ['id'] })
+    assert.deepEqual((await rejects(a.create('User', user(1, 'bob')), 'CONFLICT')).details, {
+      entity: 'User',
+      unique: ['id'],
+    })
     assertClean(e)
   })
 
   it('concurrent creates of one username: exactly one wins, the others are CONFLICT', async () => {
-    const results = await Promise.allSettled([10, 11, 12, 13, 14, 15].map((n) => a.create('User', user(n, 'racer'))))
+    const results = await Promise.allSettled(
+      [10, 11, 12, 13, 14, 15].map((n) => a.create('User', user(n, 'racer'))),
+    )
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
-    for (const r of results) if (r.status === 'rejected') assert.deepEqual((r.reason as DBALError).toJSON().details, { entity: 'User', unique: ['username'] })
+    for (const r of results)
+      if (r.status === 'rejected')
+        assert.deepEqual((r.reason as DBALError).toJSON().details, { entity: 'User', unique: ['username'] })
   })
 
   it('23503 on insert and update → VALIDATION_ERROR naming the field', async () => {
     const e = await rejects(a.create('Workflow', workflow(1, ID(999))), 'VALIDATION_ERROR')
-    assert.deepEqual(e.details, { entity: 'Workflow', fields: [{ field: 'createdBy', error: 'references a missing User' }] })
+    assert.deepEqual(e.details, {
+      entity: 'Workflow',
+      fields: [{ field: 'createdBy', error: 'references a missing User' }],
+    })
     await a.create('Workflow', workflow(2, ID(1)))
     const u = await rejects(a.update('Workflow', ID(102), { createdBy: ID(998) }), 'VALIDATION_ERROR')
     assert.deepEqual(u.details?.fields, [{ field: 'createdBy', error: 'references a missing User' }])
@@ -106,7 +148,10 @@ describe('postgres timeouts and lost connections', { skip: skipPostgres }, () =>
       assert.ok(Date.now() - t0 < 2500, 'cancelled by the server, not finished')
       assert.equal(e.details?.sqlstate, '57014')
       assertClean(e)
-      await rejects(quick.transaction((tx) => tx.create('LuaScript', script(2, ID(1)))), 'TIMEOUT')
+      await rejects(
+        quick.transaction((tx) => tx.create('LuaScript', script(2, ID(1)))),
+        'TIMEOUT',
+      )
       assert.equal(await quick.count('LuaScript', { kind: 'all' }), 0)
       assert.ok(await quick.read('User', ID(1)))
     } finally {
@@ -120,7 +165,9 @@ describe('postgres timeouts and lost connections', { skip: skipPostgres }, () =>
     let killed = 0
     for (let i = 0; i < 50 && killed === 0; i++) {
       await new Promise((r) => setTimeout(r, 50))
-      const r = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'dbal' AND query LIKE 'INSERT INTO "lua_scripts"%' AND state = 'active'`)
+      const r = await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'dbal' AND query LIKE 'INSERT INTO "lua_scripts"%' AND state = 'active'`,
+      )
       killed = r.rowCount ?? 0
     }
     assert.equal(killed, 1, 'the slow insert was found and terminated')
@@ -129,12 +176,18 @@ describe('postgres timeouts and lost connections', { skip: skipPostgres }, () =>
   })
 
   it('connection refused → DATABASE_ERROR without the URL or password', async () => {
-    const nowhere = postgresAdapter({ url: 'postgres://postgres:s3cret@127.0.0.1:1/test', connectTimeoutMs: 2000 })
+    const nowhere = postgresAdapter({
+      url: 'postgres://postgres:s3cret@127.0.0.1:1/test',
+      connectTimeoutMs: 2000,
+    })
     try {
       const e = await rejects(nowhere.read('User', ID(1)), 'DATABASE_ERROR')
       assert.equal(e.details?.errno, 'ECONNREFUSED')
       assertClean(e)
-      await rejects(nowhere.transaction(async () => 1), 'DATABASE_ERROR')
+      await rejects(
+        nowhere.transaction(async () => 1),
+        'DATABASE_ERROR',
+      )
     } finally {
       await nowhere.close()
     }

@@ -13,7 +13,13 @@ const Session = entityOf('Session')
 const Credential = entityOf('Credential')
 const ID = 'A0B1C2D3-E4F5-4A6B-8C7D-8E9F0A1B2C3D'
 
-const cmp = (field: string, op: Comparison, value: unknown, path?: string[]) => ({ kind: 'cmp', field, path, op, value })
+const cmp = (field: string, op: Comparison, value: unknown, path?: string[]) => ({
+  kind: 'cmp',
+  field,
+  path,
+  op,
+  value,
+})
 const refused = (filter: unknown, ...fields: string[]) => failsOn(() => parseFilter(User, filter), ...fields)
 
 describe('filters parse to the normalized tree', () => {
@@ -26,34 +32,79 @@ describe('filters parse to the normalized tree', () => {
   })
   it('every comparison operator', () => {
     const ops: [Comparison, unknown, unknown][] = [
-      ['eq', 'a', 'a'], ['ne', 'a', 'a'], ['gt', 'a', 'a'], ['gte', 'a', 'a'], ['lt', 'a', 'a'], ['lte', 'a', 'a'],
-      ['in', ['a', 'b'], ['a', 'b']], ['nin', [], []], ['contains', 'Ä%', 'Ä%'], ['startsWith', 'a_', 'a_'], ['endsWith', 'z', 'z'], ['exists', false, false],
+      ['eq', 'a', 'a'],
+      ['ne', 'a', 'a'],
+      ['gt', 'a', 'a'],
+      ['gte', 'a', 'a'],
+      ['lt', 'a', 'a'],
+      ['lte', 'a', 'a'],
+      ['in', ['a', 'b'], ['a', 'b']],
+      ['nin', [], []],
+      ['contains', 'Ä%', 'Ä%'],
+      ['startsWith', 'a_', 'a_'],
+      ['endsWith', 'z', 'z'],
+      ['exists', false, false],
     ]
-    for (const [op, v, out] of ops) assert.deepEqual(parseFilter(User, { username: { [`$${op}`]: v } }), cmp('username', op, out), op)
+    for (const [op, v, out] of ops)
+      assert.deepEqual(parseFilter(User, { username: { [`$${op}`]: v } }), cmp('username', op, out), op)
   })
   it('values become canonical: uuids lowercase, datetimes ISO UTC', () => {
     assert.deepEqual(parseFilter(User, { id: { $in: [ID] } }), cmp('id', 'in', [ID.toLowerCase()]))
-    assert.deepEqual(parseFilter(User, { createdAt: { $gte: '2030-01-01' } }), cmp('createdAt', 'gte', '2030-01-01T00:00:00.000Z'))
-    assert.deepEqual(parseFilter(Page, { level: { $lte: 3 }, isActive: true }), { kind: 'and', items: [cmp('level', 'lte', 3), cmp('isActive', 'eq', true)] })
+    assert.deepEqual(
+      parseFilter(User, { createdAt: { $gte: '2030-01-01' } }),
+      cmp('createdAt', 'gte', '2030-01-01T00:00:00.000Z'),
+    )
+    assert.deepEqual(parseFilter(Page, { level: { $lte: 3 }, isActive: true }), {
+      kind: 'and',
+      items: [cmp('level', 'lte', 3), cmp('isActive', 'eq', true)],
+    })
   })
   it('several operators on one field are an and', () => {
-    assert.deepEqual(parseFilter(Page, { level: { $gt: 1, $lt: 4 } }), { kind: 'and', items: [cmp('level', 'gt', 1), cmp('level', 'lt', 4)] })
+    assert.deepEqual(parseFilter(Page, { level: { $gt: 1, $lt: 4 } }), {
+      kind: 'and',
+      items: [cmp('level', 'gt', 1), cmp('level', 'lt', 4)],
+    })
   })
   it('$and, $or, $not nest', () => {
-    const tree = parseFilter(User, { $or: [{ role: 'admin' }, { $and: [{ username: { $startsWith: 'a' } }, { $not: { email: { $endsWith: '.org' } } }] }] })
+    const tree = parseFilter(User, {
+      $or: [
+        { role: 'admin' },
+        { $and: [{ username: { $startsWith: 'a' } }, { $not: { email: { $endsWith: '.org' } } }] },
+      ],
+    })
     assert.deepEqual(tree, {
       kind: 'or',
-      items: [cmp('role', 'eq', 'admin'), { kind: 'and', items: [cmp('username', 'startsWith', 'a'), { kind: 'not', item: cmp('email', 'endsWith', '.org') }] }],
+      items: [
+        cmp('role', 'eq', 'admin'),
+        {
+          kind: 'and',
+          items: [
+            cmp('username', 'startsWith', 'a'),
+            { kind: 'not', item: cmp('email', 'endsWith', '.org') },
+          ],
+        },
+      ],
     })
   })
   it('a filter that matches everything is ALL, however it is spelt', () => {
-    for (const f of [{ $and: [{}] }, { $or: [{}, { username: 'a' }] }, { $and: [{ $and: [{}] }, { $or: [{}] }] }]) assert.deepEqual(parseFilter(User, f), ALL)
+    for (const f of [
+      { $and: [{}] },
+      { $or: [{}, { username: 'a' }] },
+      { $and: [{ $and: [{}] }, { $or: [{}] }] },
+    ])
+      assert.deepEqual(parseFilter(User, f), ALL)
     assert.deepEqual(parseFilter(User, { $and: [{}, { username: 'a' }] }), cmp('username', 'eq', 'a'))
     assert.deepEqual(parseFilter(User, { $or: [{ username: 'a' }] }), cmp('username', 'eq', 'a'))
   })
   it('JSON object fields take dot paths', () => {
-    assert.deepEqual(parseFilter(Pkg, { 'manifest.entry': 'main.lua' }), cmp('manifest', 'eq', 'main.lua', ['entry']))
-    assert.deepEqual(parseFilter(Pkg, { 'manifest.a.b_2': { $gt: 1.5 } }), cmp('manifest', 'gt', 1.5, ['a', 'b_2']))
+    assert.deepEqual(
+      parseFilter(Pkg, { 'manifest.entry': 'main.lua' }),
+      cmp('manifest', 'eq', 'main.lua', ['entry']),
+    )
+    assert.deepEqual(
+      parseFilter(Pkg, { 'manifest.a.b_2': { $gt: 1.5 } }),
+      cmp('manifest', 'gt', 1.5, ['a', 'b_2']),
+    )
     assert.deepEqual(parseFilter(Pkg, { manifest: { $exists: true } }), cmp('manifest', 'exists', true))
   })
 })
@@ -65,7 +116,10 @@ describe('filters refuse what they do not know', () => {
     await refused({ $nor: [{ username: 'a' }] }, 'filter.$nor')
   })
   it('the secret passwordHash is an unknown field', async () => {
-    const [e] = await failsOn(() => parseFilter(Credential, { passwordHash: { $startsWith: 'scrypt$' } }), 'filter.passwordHash')
+    const [e] = await failsOn(
+      () => parseFilter(Credential, { passwordHash: { $startsWith: 'scrypt$' } }),
+      'filter.passwordHash',
+    )
     assert.equal(e!.error, 'unknown field')
     await failsOn(() => parseSort(Credential, { passwordHash: 'asc' }), 'sort.passwordHash')
   })
@@ -75,7 +129,13 @@ describe('filters refuse what they do not know', () => {
     await refused({ id: { $startsWith: 'a' } }, 'filter.id.$startsWith')
     await failsOn(() => parseFilter(Pkg, { manifest: { $gt: 1 } }), 'filter.manifest.$gt')
     await failsOn(() => parseFilter(Pkg, { manifest: 'x' }), 'filter.manifest')
-    await refused({ username: { $exists: 1 }, email: { $in: 'a' }, role: { $gt: null }, id: 'nope' }, 'filter.email.$in', 'filter.id', 'filter.role.$gt', 'filter.username.$exists')
+    await refused(
+      { username: { $exists: 1 }, email: { $in: 'a' }, role: { $gt: null }, id: 'nope' },
+      'filter.email.$in',
+      'filter.id',
+      'filter.role.$gt',
+      'filter.username.$exists',
+    )
     await refused({ username: { a: 1 } }, 'filter.username')
     await refused({ username: ['a'] }, 'filter.username')
     await refused({ username: { $eq: 'a', b: 1 } }, 'filter.username')
@@ -88,13 +148,36 @@ describe('filters refuse what they do not know', () => {
 
 describe('the injection barrier', () => {
   it('field names are schema names only', async () => {
-    const keys = ['username; DROP TABLE users', "username' OR '1'='1", 'username"', 'constructor', 'toString', 'a.b', 'username.length', 'email.x', 'USERNAME', 'user_name']
+    const keys = [
+      'username; DROP TABLE users',
+      "username' OR '1'='1",
+      'username"',
+      'constructor',
+      'toString',
+      'a.b',
+      'username.length',
+      'email.x',
+      'USERNAME',
+      'user_name',
+    ]
     for (const key of keys) await refused({ [key]: 'x' }, `filter.${key}`)
     await refused(JSON.parse('{"__proto__": {"username": "x"}}'), 'filter.__proto__')
   })
   it('JSON paths are plain keys only', async () => {
-    const paths = ["manifest.a'b", 'manifest.a"b', 'manifest.a[0]', "manifest.a']", 'manifest.$where', 'manifest..x', 'manifest.', 'manifest.a b',
-      'manifest.a;DROP', 'manifest.1a', `manifest${'.k'.repeat(9)}`, 'name.x']
+    const paths = [
+      "manifest.a'b",
+      'manifest.a"b',
+      'manifest.a[0]',
+      "manifest.a']",
+      'manifest.$where',
+      'manifest..x',
+      'manifest.',
+      'manifest.a b',
+      'manifest.a;DROP',
+      'manifest.1a',
+      `manifest${'.k'.repeat(9)}`,
+      'name.x',
+    ]
     for (const key of paths) await failsOn(() => parseFilter(Pkg, { [key]: 'x' }), `filter.${key}`)
     await failsOn(() => parseFilter(Lua, { 'allowedGlobals.x': 'os' }), 'filter.allowedGlobals.x')
     assert.ok(parseFilter(Pkg, { [`manifest${'.k'.repeat(8)}`]: 'x' }))
@@ -107,40 +190,58 @@ describe('the injection barrier', () => {
     await refused({ $or: [{ username: { $regex: 'a' } }] }, 'filter.$or[0].username.$regex')
   })
   it('sort keys and directions', async () => {
-    await failsOn(() => parseSort(User, { 'username; DROP TABLE users': 'asc' }), 'sort.username; DROP TABLE users')
-    for (const dir of ['asc; DROP TABLE users', 1, -1, 'ASC', 'descending', null]) await failsOn(() => parseSort(User, { username: dir }), 'sort.username')
+    await failsOn(
+      () => parseSort(User, { 'username; DROP TABLE users': 'asc' }),
+      'sort.username; DROP TABLE users',
+    )
+    for (const dir of ['asc; DROP TABLE users', 1, -1, 'ASC', 'descending', null])
+      await failsOn(() => parseSort(User, { username: dir }), 'sort.username')
     await failsOn(() => parseSort(User, JSON.parse('{"__proto__": "asc"}')), 'sort.__proto__')
     await failsOn(() => parseSort(User, ['username']), 'sort')
     await failsOn(() => parseSort(User, 'username asc'), 'sort')
     await failsOn(() => parseSort(Pkg, { manifest: 'asc' }), 'sort.manifest')
   })
   it('page and limit', async () => {
-    for (const page of [0, -1, 1.5, '10', Number.NaN, Infinity, 1e10, Number.MAX_SAFE_INTEGER + 1, true]) await failsOn(() => parsePage(User, page, 10), 'page')
-    for (const limit of [0, -1, 1.5, '10', 101, 1e10, Infinity]) await failsOn(() => parsePage(User, 1, limit), 'limit')
+    for (const page of [0, -1, 1.5, '10', Number.NaN, Infinity, 1e10, Number.MAX_SAFE_INTEGER + 1, true])
+      await failsOn(() => parsePage(User, page, 10), 'page')
+    for (const limit of [0, -1, 1.5, '10', 101, 1e10, Infinity])
+      await failsOn(() => parsePage(User, 1, limit), 'limit')
     await failsOn(() => parsePage(Session, 1, 201), 'limit')
     await failsOn(() => parsePage(User, '2', '5'), 'limit', 'page')
   })
   it('reaches the caller through the client as VALIDATION_ERROR naming the field', async () => {
     const { client } = testClient()
-    await failsOn(() => client.users.list({ filter: { "username' OR '1'='1": 'x' } }), "filter.username' OR '1'='1")
+    await failsOn(
+      () => client.users.list({ filter: { "username' OR '1'='1": 'x' } }),
+      "filter.username' OR '1'='1",
+    )
     await failsOn(() => client.users.count({ username: { $where: '1' } }), 'filter.username.$where')
     await failsOn(() => client.users.list({ sort: { username: 'asc; DROP' as 'asc' } }), 'sort.username')
     await failsOn(() => client.users.list({ page: 0, limit: 101 }), 'limit', 'page')
     await failsOn(() => client.users.deleteMany({ $where: '1' }), 'filter.$where')
-    await failsOn(() => client.execute('User', 'list', { filter: {}, offset: 5, $where: '1' }), '$where', 'offset')
+    await failsOn(
+      () => client.execute('User', 'list', { filter: {}, offset: 5, $where: '1' }),
+      '$where',
+      'offset',
+    )
   })
 })
 
 describe('sort and page normalization', () => {
   it('defaults to createdAt asc, id asc', () => {
-    const def = [{ field: 'createdAt', dir: 'asc' }, { field: 'id', dir: 'asc' }]
+    const def = [
+      { field: 'createdAt', dir: 'asc' },
+      { field: 'id', dir: 'asc' },
+    ]
     assert.deepEqual(parseSort(User, undefined), def)
     assert.deepEqual(parseSort(User, {}), def)
     assert.deepEqual(parseSort(Session, null), def)
   })
   it('keeps the given order and always ends with id asc', () => {
     assert.deepEqual(parseSort(User, { role: 'desc', username: 'asc' }), [
-      { field: 'role', dir: 'desc' }, { field: 'username', dir: 'asc' }, { field: 'id', dir: 'asc' },
+      { field: 'role', dir: 'desc' },
+      { field: 'username', dir: 'asc' },
+      { field: 'id', dir: 'asc' },
     ])
     assert.deepEqual(parseSort(User, { id: 'desc' }), [{ field: 'id', dir: 'desc' }])
   })
@@ -161,10 +262,26 @@ describe('depth and size limits', () => {
   })
   it('at most 256 conditions, 1000 $in values, 8 sort keys', async () => {
     assert.ok(parseFilter(User, { $or: Array.from({ length: 256 }, () => ({ username: 'a' })) }))
-    await failsOn(() => parseFilter(User, { $or: Array.from({ length: 257 }, () => ({ username: 'a' })) }), 'filter.$or[256].username')
+    await failsOn(
+      () => parseFilter(User, { $or: Array.from({ length: 257 }, () => ({ username: 'a' })) }),
+      'filter.$or[256].username',
+    )
     assert.ok(parseFilter(User, { username: { $in: Array.from({ length: 1000 }, (_, i) => `u${i}`) } }))
-    await refused({ username: { $in: Array.from({ length: 1001 }, (_, i) => `u${i}`) } }, 'filter.username.$in')
-    const nine = { id: 'asc', name: 'asc', description: 'asc', code: 'asc', isSandboxed: 'asc', timeoutMs: 'asc', createdBy: 'asc', createdAt: 'asc', updatedAt: 'asc' }
+    await refused(
+      { username: { $in: Array.from({ length: 1001 }, (_, i) => `u${i}`) } },
+      'filter.username.$in',
+    )
+    const nine = {
+      id: 'asc',
+      name: 'asc',
+      description: 'asc',
+      code: 'asc',
+      isSandboxed: 'asc',
+      timeoutMs: 'asc',
+      createdBy: 'asc',
+      createdAt: 'asc',
+      updatedAt: 'asc',
+    }
     await failsOn(() => parseSort(Lua, nine), 'sort')
   })
 })

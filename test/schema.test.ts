@@ -33,10 +33,25 @@ function broken(file: string, edit: (text: string) => string): ConfigError {
 
 describe('the real schema', () => {
   it('loads the eight public entities and the internal LoginAttempt', () => {
-    const pub = schema.entities.filter((e) => !e.internal).map((e) => e.name).sort()
-    assert.deepEqual(pub, ['ComponentHierarchy', 'Credential', 'LuaScript', 'Package', 'PageView', 'Session', 'User', 'Workflow'])
+    const pub = schema.entities
+      .filter((e) => !e.internal)
+      .map((e) => e.name)
+      .sort()
+    assert.deepEqual(pub, [
+      'ComponentHierarchy',
+      'Credential',
+      'LuaScript',
+      'Package',
+      'PageView',
+      'Session',
+      'User',
+      'Workflow',
+    ])
     assert.ok(schema.entity.get('LoginAttempt')?.internal)
-    assert.deepEqual(loadSchema(SCHEMA_DIR).entities.map((e) => e.name), schema.entities.map((e) => e.name))
+    assert.deepEqual(
+      loadSchema(SCHEMA_DIR).entities.map((e) => e.name),
+      schema.entities.map((e) => e.name),
+    )
   })
   it('maps snake_case storage names to camelCase wire names', () => {
     const f = schema.entity.get('Credential')!.field.get('passwordHash')!
@@ -45,14 +60,25 @@ describe('the real schema', () => {
     assert.equal(schema.entity.get('ComponentHierarchy')!.field.get('pageId')!.column, 'page_id')
   })
   it('has the uniques, relations and page limits of the contract', () => {
-    const uniques = (n: string) => schema.entity.get(n)!.uniques.map((u) => u.fields.map((f) => f.name).join('+'))
+    const uniques = (n: string) =>
+      schema.entity.get(n)!.uniques.map((u) => u.fields.map((f) => f.name).join('+'))
     assert.deepEqual(uniques('User').sort(), ['email', 'username'])
     assert.deepEqual(uniques('Package'), ['name+version'])
     const fk = (n: string, f: string) => schema.entity.get(n)!.field.get(f)!.foreignKey
-    assert.deepEqual(fk('Credential', 'username'), { entity: 'User', field: 'username', onDelete: 'cascade', onUpdate: 'cascade' })
+    assert.deepEqual(fk('Credential', 'username'), {
+      entity: 'User',
+      field: 'username',
+      onDelete: 'cascade',
+      onUpdate: 'cascade',
+    })
     assert.equal(fk('Session', 'userId')!.onDelete, 'cascade')
     assert.equal(fk('ComponentHierarchy', 'parentId')!.onDelete, 'cascade')
-    for (const [n, f] of [['Workflow', 'createdBy'], ['LuaScript', 'createdBy'], ['Package', 'installedBy']] as const) assert.equal(fk(n, f)!.onDelete, 'restrict')
+    for (const [n, f] of [
+      ['Workflow', 'createdBy'],
+      ['LuaScript', 'createdBy'],
+      ['Package', 'installedBy'],
+    ] as const)
+      assert.equal(fk(n, f)!.onDelete, 'restrict')
     assert.deepEqual(schema.entity.get('Session')!.page, { defaultLimit: 50, maxLimit: 200 })
     assert.equal(schema.entity.get('Session')!.updatedField!.name, 'lastActivity')
   })
@@ -74,10 +100,20 @@ describe('a mistake in schema/ is a ConfigError naming the file and the key', ()
     assert.ok(e.message.includes('fields.level.type'), e.message)
   })
   it('a foreign key to a missing entity, or a missing field', () => {
-    const e = broken('entities/workflow.yaml', (t) => t.replace('{ entity: User, field: id, on_delete: restrict }', '{ entity: Users, field: id, on_delete: restrict }'))
+    const e = broken('entities/workflow.yaml', (t) =>
+      t.replace(
+        '{ entity: User, field: id, on_delete: restrict }',
+        '{ entity: Users, field: id, on_delete: restrict }',
+      ),
+    )
     assert.equal(e.key, 'fields.created_by.foreign_key')
     assert.ok(e.message.includes('Users'), e.message)
-    const f = broken('entities/session.yaml', (t) => t.replace('{ entity: User, field: id, on_delete: cascade }', '{ entity: User, field: uid, on_delete: cascade }'))
+    const f = broken('entities/session.yaml', (t) =>
+      t.replace(
+        '{ entity: User, field: id, on_delete: cascade }',
+        '{ entity: User, field: uid, on_delete: cascade }',
+      ),
+    )
     assert.equal(f.key, 'fields.user_id.foreign_key')
   })
   it('an unknown referential action', () => {
@@ -93,11 +129,15 @@ describe('a mistake in schema/ is a ConfigError naming the file and the key', ()
     assert.match(e.message, /line \d+/)
   })
   it('a duplicate key', () => {
-    const e = broken('entities/user.yaml', (t) => t.replace('    max_length: 50\n', '    max_length: 50\n    max_length: 60\n'))
+    const e = broken('entities/user.yaml', (t) =>
+      t.replace('    max_length: 50\n', '    max_length: 50\n    max_length: 60\n'),
+    )
     assert.match(e.message, /max_length|unique/i)
   })
   it('a misspelt key in errors.yaml and operations.yaml', () => {
-    const e = broken('errors.yaml', (t) => t.replace('NOT_FOUND:            { status: 404', 'NOT_FOUND:            { stauts: 404'))
+    const e = broken('errors.yaml', (t) =>
+      t.replace('NOT_FOUND:            { status: 404', 'NOT_FOUND:            { stauts: 404'),
+    )
     assert.equal(e.key, 'errors.NOT_FOUND.stauts')
     const o = broken('operations.yaml', (t) => t.replace('  PageView:\n', '  PageVeiw:\n'))
     assert.equal(o.key, 'entities.PageVeiw')
@@ -114,7 +154,16 @@ describe('generated types', () => {
     temps.push(dir)
     cpSync(SCHEMA_DIR, dir, { recursive: true })
     const path = join(dir, 'entities/user.yaml')
-    writeFileSync(path, readFileSync(path, 'utf8').replace('values: [user, admin, god, supergod]', 'values: [user, admin, god, supergod, guest]'))
-    assert.match(generateTypes(loadSchema(dir)), /export type UserRole = 'user' \| 'admin' \| 'god' \| 'supergod' \| 'guest'/)
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        'values: [user, admin, god, supergod]',
+        'values: [user, admin, god, supergod, guest]',
+      ),
+    )
+    assert.match(
+      generateTypes(loadSchema(dir)),
+      /export type UserRole = 'user' \| 'admin' \| 'god' \| 'supergod' \| 'guest'/,
+    )
   })
 })

@@ -16,8 +16,25 @@ import { rejects } from './helpers.ts'
 
 const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 const TS = '2030-01-01T00:00:00.000Z'
-const user = (n: number, username = `user${n}`) => ({ id: ID(n), username, email: `${username}@example.com`, role: 'user', createdAt: TS, updatedAt: TS })
-const page = (n: number) => ({ id: ID(100 + n), slug: `p${n}`, title: 'T', description: null, level: 1, layout: { n, deep: { ok: true } }, isActive: n % 2 === 0, createdAt: TS, updatedAt: TS })
+const user = (n: number, username = `user${n}`) => ({
+  id: ID(n),
+  username,
+  email: `${username}@example.com`,
+  role: 'user',
+  createdAt: TS,
+  updatedAt: TS,
+})
+const page = (n: number) => ({
+  id: ID(100 + n),
+  slug: `p${n}`,
+  title: 'T',
+  description: null,
+  level: 1,
+  layout: { n, deep: { ok: true } },
+  isActive: n % 2 === 0,
+  createdAt: TS,
+  updatedAt: TS,
+})
 const count = (a: Adapter) => a.count('User', { kind: 'all' })
 const tick = () => new Promise((r) => setTimeout(r, 5))
 
@@ -34,11 +51,14 @@ describe('sqlite transactions', () => {
   it('commits, and rolls back everything when the function throws', async () => {
     const a = await fresh()
     await a.transaction(async (tx) => void (await tx.create('User', user(1))))
-    await assert.rejects(a.transaction(async (tx) => {
-      await tx.create('User', user(2))
-      await tx.createMany('User', [user(3), user(4)])
-      throw new Error('boom')
-    }), /boom/)
+    await assert.rejects(
+      a.transaction(async (tx) => {
+        await tx.create('User', user(2))
+        await tx.createMany('User', [user(3), user(4)])
+        throw new Error('boom')
+      }),
+      /boom/,
+    )
     assert.equal(await count(a), 1)
     await a.close()
   })
@@ -47,16 +67,28 @@ describe('sqlite transactions', () => {
     const a = await fresh()
     const result = await a.transaction(async (tx) => {
       await tx.create('User', user(1))
-      const inner = await tx.transaction(async (t2) => {
-        await t2.create('User', user(2))
-        await t2.create('User', user(3, 'user1'))
-      }).catch((e: unknown) => e)
+      const inner = await tx
+        .transaction(async (t2) => {
+          await t2.create('User', user(2))
+          await t2.create('User', user(3, 'user1'))
+        })
+        .catch((e: unknown) => e)
       // A failed statement does not end the transaction: the next one goes through.
       await tx.create('User', user(4))
       return inner
     })
     assert.ok(DBALError.is(result, 'CONFLICT'))
-    assert.deepEqual((await a.list('User', { filter: { kind: 'all' }, sort: [{ field: 'id', dir: 'asc' }], offset: 0, limit: 10 })).data.map((r) => r.username), ['user1', 'user4'])
+    assert.deepEqual(
+      (
+        await a.list('User', {
+          filter: { kind: 'all' },
+          sort: [{ field: 'id', dir: 'asc' }],
+          offset: 0,
+          limit: 10,
+        })
+      ).data.map((r) => r.username),
+      ['user1', 'user4'],
+    )
     await a.close()
   })
 
@@ -105,7 +137,10 @@ describe('sqlite storage', () => {
     assert.deepEqual(await a.read('PageView', ID(101)), page(1))
     await a.close()
     const db = new Database(file, { readonly: true })
-    const raw = db.prepare('SELECT is_active, layout, created_at FROM page_views').get() as Record<string, unknown>
+    const raw = db.prepare('SELECT is_active, layout, created_at FROM page_views').get() as Record<
+      string,
+      unknown
+    >
     assert.deepEqual(raw, { is_active: 0, layout: JSON.stringify(page(1).layout), created_at: TS })
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
     db.close()
@@ -124,7 +159,17 @@ describe('sqlite storage', () => {
 
   it('maps NOT NULL to VALIDATION_ERROR naming the wire field', async () => {
     const a = await fresh()
-    const e = await rejects(a.create('Session', { id: ID(1), userId: null, token: 't'.repeat(16), expiresAt: TS, createdAt: TS, lastActivity: TS }), 'VALIDATION_ERROR')
+    const e = await rejects(
+      a.create('Session', {
+        id: ID(1),
+        userId: null,
+        token: 't'.repeat(16),
+        expiresAt: TS,
+        createdAt: TS,
+        lastActivity: TS,
+      }),
+      'VALIDATION_ERROR',
+    )
     assert.deepEqual(e.details?.fields, [{ field: 'userId', error: 'is required' }])
     await a.close()
   })

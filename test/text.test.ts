@@ -8,7 +8,11 @@ describe('foldCase', () => {
     assert.equal(foldCase('ÉLODIE'), 'élodie')
     assert.equal(foldCase('ΌΣΟΣ'), 'όσοσ')
     assert.equal(foldCase('İ'), 'i')
-    assert.notEqual('ΌΣΟΣ'.toLowerCase(), 'όσοσ', 'JavaScript applies the final-sigma rule; the fold must not')
+    assert.notEqual(
+      'ΌΣΟΣ'.toLowerCase(),
+      'όσοσ',
+      'JavaScript applies the final-sigma rule; the fold must not',
+    )
   })
   it('no context: a final sigma stays σ, inside a word and alone', () => {
     assert.equal(foldCase('ΟΔΟΣ ΚΑΙ Σ'), 'οδοσ και σ')
@@ -34,7 +38,8 @@ describe('foldCase', () => {
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue
       const f = foldCase(String.fromCodePoint(cp))
-      if ([...f].length !== 1 || foldCase(f) !== f) assert.fail(`U+${cp.toString(16)} folds to ${JSON.stringify(f)}`)
+      if ([...f].length !== 1 || foldCase(f) !== f)
+        assert.fail(`U+${cp.toString(16)} folds to ${JSON.stringify(f)}`)
     }
   })
   it('foldTable is the fold as parallel strings (behind SQL translate())', () => {
@@ -65,14 +70,20 @@ describe('compareCodePoints', () => {
     assert.equal(sign(compareCodePoints('', 'a')), -1)
   })
   it('agrees with UTF-8 byte order on random strings', () => {
-    const pool = [0x41, 0x61, 0xe9, 0x3a3, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xff61, 0xffff, 0x10000, 0x1f600, 0x10ffff]
+    const pool = [
+      0x41, 0x61, 0xe9, 0x3a3, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xff61, 0xffff, 0x10000, 0x1f600, 0x10ffff,
+    ]
     let seed = 42
     const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
     const str = () => String.fromCodePoint(...Array.from({ length: rnd(4) }, () => pool[rnd(pool.length)]!))
     for (let i = 0; i < 5000; i++) {
       const a = str()
       const b = str()
-      assert.equal(sign(compareCodePoints(a, b)), Buffer.compare(Buffer.from(a), Buffer.from(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`)
+      assert.equal(
+        sign(compareCodePoints(a, b)),
+        Buffer.compare(Buffer.from(a), Buffer.from(b)),
+        `${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+      )
     }
   })
 })
@@ -87,6 +98,7 @@ describe('codePointLength', () => {
     assert.equal(codePointLength('👩‍💻'), 3)
   })
   it('counts a lone surrogate as one, like the string iterator', () => {
-    for (const s of ['\ud800', '\udc00', 'a\ud800b', '\ud800\ud800', '\udc00\ud800', '😀\ud83d']) assert.equal(codePointLength(s), [...s].length, JSON.stringify(s))
+    for (const s of ['\ud800', '\udc00', 'a\ud800b', '\ud800\ud800', '\udc00\ud800', '😀\ud83d'])
+      assert.equal(codePointLength(s), [...s].length, JSON.stringify(s))
   })
 })

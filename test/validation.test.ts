@@ -18,14 +18,27 @@ const user = (extra: Row = {}) => ({ username: 'alice', email: 'alice@example.co
 const page = (extra: Row = {}) => ({ slug: 'home', title: 'Home', level: 1, layout: {}, ...extra })
 const lua = (extra: Row = {}) => ({ name: 'n', code: 'return 1', createdBy: ID, ...extra })
 const pkg = (extra: Row = {}) => ({ name: 'p', version: '1.0.0', author: 'a', manifest: {}, ...extra })
-const session = (extra: Row = {}) => ({ userId: ID, token: 't'.repeat(16), expiresAt: '2099-01-01T00:00:00Z', ...extra })
+const session = (extra: Row = {}) => ({
+  userId: ID,
+  token: 't'.repeat(16),
+  expiresAt: '2099-01-01T00:00:00Z',
+  ...extra,
+})
 const ok = (e = User, input: Row) => validateCreate(e, input).values
 const bad = (e: typeof User, input: Row, field: string) => failsOn(() => validateCreate(e, input), field)
 
 describe('lengths count code points', () => {
   it('accepts 255 astral characters (510 UTF-16 units) and refuses 256', async () => {
-    assert.equal(ok(Workflow, { name: '😀'.repeat(255), trigger: 'manual', triggerConfig: {}, steps: {}, createdBy: ID }).name, '😀'.repeat(255))
-    await bad(Workflow, { name: '😀'.repeat(256), trigger: 'manual', triggerConfig: {}, steps: {}, createdBy: ID }, 'name')
+    assert.equal(
+      ok(Workflow, { name: '😀'.repeat(255), trigger: 'manual', triggerConfig: {}, steps: {}, createdBy: ID })
+        .name,
+      '😀'.repeat(255),
+    )
+    await bad(
+      Workflow,
+      { name: '😀'.repeat(256), trigger: 'manual', triggerConfig: {}, steps: {}, createdBy: ID },
+      'name',
+    )
   })
   it('enforces minimum lengths', async () => {
     await bad(User, user({ username: 'ab' }), 'username')
@@ -37,7 +50,10 @@ describe('lengths count code points', () => {
     const { client } = testClient()
     await newUser(client, 'pwlen')
     await client.credentials.create({ username: 'pwlen', password: '😀'.repeat(1024) })
-    await failsOn(() => client.credentials.create({ username: 'pwlen', password: '😀'.repeat(1025) }), 'password')
+    await failsOn(
+      () => client.credentials.create({ username: 'pwlen', password: '😀'.repeat(1025) }),
+      'password',
+    )
     // A lone surrogate would be hashed as U+FFFD: two different passwords would verify as one.
     await failsOn(() => client.credentials.create({ username: 'pwlen', password: 'pw\ud800' }), 'password')
   })
@@ -51,11 +67,13 @@ describe('patterns, email, enum', () => {
   })
   it('accepts only x.y.z semver with ASCII digits', async () => {
     assert.equal(ok(Pkg, pkg({ version: '10.20.30' })).version, '10.20.30')
-    for (const version of ['1.0', '1.0.0-beta', 'v1.0.0', '1.0.0 ', '١.٢.٣']) await bad(Pkg, pkg({ version }), 'version')
+    for (const version of ['1.0', '1.0.0-beta', 'v1.0.0', '1.0.0 ', '١.٢.٣'])
+      await bad(Pkg, pkg({ version }), 'version')
   })
   it('checks email addresses and their 255 limit', async () => {
     assert.equal(ok(User, user({ email: 'a.b+c@sub.example.co' })).email, 'a.b+c@sub.example.co')
-    for (const email of ['a@b.c', 'a b@c.de', 'a@@b.de', 'no-at.de', 'a@b', '@b.de']) await bad(User, user({ email }), 'email')
+    for (const email of ['a@b.c', 'a b@c.de', 'a@@b.de', 'no-at.de', 'a@b', '@b.de'])
+      await bad(User, user({ email }), 'email')
     await bad(User, user({ email: `${'a'.repeat(247)}@b.com.de` }), 'email')
     assert.ok(ok(User, user({ email: `${'a'.repeat(246)}@b.com.de` })))
   })
@@ -71,7 +89,8 @@ describe('integers and their bounds', () => {
   it('order is an integer from 0 to 2147483647', async () => {
     assert.equal(ok(Component, comp(0)).order, 0)
     assert.equal(ok(Component, comp(2147483647)).order, 2147483647)
-    for (const o of [-1, 2147483648, 1.5, '1', Number.NaN, Infinity, true]) await bad(Component, comp(o), 'order')
+    for (const o of [-1, 2147483648, 1.5, '1', Number.NaN, Infinity, true])
+      await bad(Component, comp(o), 'order')
   })
   it('level is 1 to 5', async () => {
     for (const level of [1, 5]) assert.equal(ok(Page, page({ level })).level, level)
@@ -100,8 +119,22 @@ describe('uuids and datetimes', () => {
     assert.equal(at('9999-12-31T23:59:59.999Z'), '9999-12-31T23:59:59.999Z')
   })
   it('refuses no zone, impossible dates, out-of-range years and non-dates', async () => {
-    const refused = ['2099-01-01T00:00:00', '2099-01-01T00:00', '2024-02-30', '2023-02-29T00:00:00Z', '2024-13-01', '2024-01-01T25:00:00Z',
-      '0000-01-01', '9999-12-31T23:59:59.999-01:00', Date.UTC(10000, 0, 1), Date.parse('0001-01-01T00:00:00Z') - 1, '1700000000000', 'tomorrow', Number.NaN, true]
+    const refused = [
+      '2099-01-01T00:00:00',
+      '2099-01-01T00:00',
+      '2024-02-30',
+      '2023-02-29T00:00:00Z',
+      '2024-13-01',
+      '2024-01-01T25:00:00Z',
+      '0000-01-01',
+      '9999-12-31T23:59:59.999-01:00',
+      Date.UTC(10000, 0, 1),
+      Date.parse('0001-01-01T00:00:00Z') - 1,
+      '1700000000000',
+      'tomorrow',
+      Number.NaN,
+      true,
+    ]
     for (const expiresAt of refused) await bad(Session, session({ expiresAt }), 'expiresAt')
     assert.equal(ok(Session, session({ expiresAt: '2024-02-29' })).expiresAt, '2024-02-29T00:00:00.000Z')
   })
@@ -110,18 +143,30 @@ describe('uuids and datetimes', () => {
 describe('JSON fields', () => {
   it('have the right JSON type', async () => {
     for (const layout of [[], 'x', 1, true, new Date(0)]) await bad(Page, page({ layout }), 'layout')
-    for (const allowedGlobals of [{}, [1], 'print', [null]]) await bad(Lua, lua({ allowedGlobals }), 'allowedGlobals')
+    for (const allowedGlobals of [{}, [1], 'print', [null]])
+      await bad(Lua, lua({ allowedGlobals }), 'allowedGlobals')
     assert.deepEqual(ok(Lua, lua()).allowedGlobals, [])
   })
   it('keep nested values, unicode and null, and are copies', () => {
-    const layout = { a: [1, 2.5, { b: null }], 'ключ': '値 😀', t: true }
+    const layout = { a: [1, 2.5, { b: null }], ключ: '値 😀', t: true }
     const out = ok(Page, page({ layout })).layout
     assert.deepEqual(out, layout)
     assert.notEqual(out, layout)
   })
   it('refuse NUL, lone surrogates, non-finite numbers and non-JSON values, in values and keys', async () => {
-    for (const layout of [{ a: 'x\u0000' }, { 'k\u0000': 1 }, { a: '\ud800' }, { '\udc00': 1 }, { a: [Number.NaN] }, { a: Infinity },
-      { a: new Date(0) }, { a: () => 1 }, { a: 1n }, { a: new Map() }, { a: undefined }])
+    for (const layout of [
+      { a: 'x\u0000' },
+      { 'k\u0000': 1 },
+      { a: '\ud800' },
+      { '\udc00': 1 },
+      { a: [Number.NaN] },
+      { a: Infinity },
+      { a: new Date(0) },
+      { a: () => 1 },
+      { a: 1n },
+      { a: new Map() },
+      { a: undefined },
+    ])
       await bad(Page, page({ layout }), 'layout')
     let deep: Row = {}
     for (let i = 0; i < 70; i++) deep = { d: deep }
@@ -136,13 +181,31 @@ describe('JSON fields', () => {
 describe('what may be written', () => {
   it('refuses unknown fields instead of dropping them, secrets included', async () => {
     await bad(User, user({ nickname: 'x' }), 'nickname')
-    const [e] = await failsOn(() => validateCreate(entityOf('Credential'), { username: 'alice', password: 'pw', passwordHash: 'scrypt$' }), 'passwordHash')
+    const [e] = await failsOn(
+      () =>
+        validateCreate(entityOf('Credential'), {
+          username: 'alice',
+          password: 'pw',
+          passwordHash: 'scrypt$',
+        }),
+      'passwordHash',
+    )
     assert.equal(e!.error, 'unknown field')
   })
   it('id, createdAt and updatedAt are not writable, on create and on update', async () => {
-    const fields = await failsOn(() => validateCreate(User, user({ id: ID, createdAt: 0, updatedAt: 0 })), 'createdAt', 'id', 'updatedAt')
+    const fields = await failsOn(
+      () => validateCreate(User, user({ id: ID, createdAt: 0, updatedAt: 0 })),
+      'createdAt',
+      'id',
+      'updatedAt',
+    )
     assert.ok(fields.every((f) => f.error === 'is not writable'))
-    await failsOn(() => validatePatch(User, { id: ID, createdAt: 0, updatedAt: 0 }), 'createdAt', 'id', 'updatedAt')
+    await failsOn(
+      () => validatePatch(User, { id: ID, createdAt: 0, updatedAt: 0 }),
+      'createdAt',
+      'id',
+      'updatedAt',
+    )
   })
   it('immutable fields cannot change on update', async () => {
     const { client } = testClient()
@@ -154,35 +217,63 @@ describe('what may be written', () => {
     await failsOn(() => client.credentials.update(cred.id, { username: 'other' }), 'username')
   })
   it('null is refused for required fields and kept for optional ones', async () => {
-    await failsOn(() => validateCreate(Page, page({ title: null, layout: null, isActive: null })), 'isActive', 'layout', 'title')
+    await failsOn(
+      () => validateCreate(Page, page({ title: null, layout: null, isActive: null })),
+      'isActive',
+      'layout',
+      'title',
+    )
     await failsOn(() => validatePatch(Page, { title: null }), 'title')
     assert.equal(ok(Page, page({ description: null })).description, null)
     assert.equal(validatePatch(Page, { description: null }).values.description, null)
   })
   it('missing required fields are named; defaults are not required', async () => {
-    await failsOn(() => validateCreate(Workflow, {}), 'createdBy', 'name', 'steps', 'trigger', 'triggerConfig')
+    await failsOn(
+      () => validateCreate(Workflow, {}),
+      'createdBy',
+      'name',
+      'steps',
+      'trigger',
+      'triggerConfig',
+    )
     await failsOn(() => validateCreate(entityOf('Credential'), {}), 'password', 'username')
   })
 })
 
 describe('details.fields lists every failing field', () => {
   it('on create', async () => {
-    const fields = await fieldErrors(() => validateCreate(User, { username: 'x!', email: 'nope', role: 'root', id: ID, extra: 1 }))
+    const fields = await fieldErrors(() =>
+      validateCreate(User, { username: 'x!', email: 'nope', role: 'root', id: ID, extra: 1 }),
+    )
     assert.deepEqual(names(fields), ['email', 'extra', 'id', 'role', 'username'])
     assert.ok(fields.every((f) => typeof f.error === 'string' && f.error.length > 0))
   })
   it('on update through the client, with the entity in details', async () => {
     const { client } = testClient()
     const u = await newUser(client)
-    const e = await client.users.update(u.id, { username: '', email: 'x', role: 'boss' as never }).catch((x: unknown) => x)
+    const e = await client.users
+      .update(u.id, { username: '', email: 'x', role: 'boss' as never })
+      .catch((x: unknown) => x)
     assert.deepEqual(names((e as { details: { fields: [] } }).details.fields), ['email', 'role', 'username'])
     assert.equal((e as { details: { entity: string } }).details.entity, 'User')
   })
   it('createMany names items[i].field across all items', async () => {
     const items = [user(), user({ username: 'b!', email: 'bad' }), { email: 'c@example.com', role: 'x' }]
-    await failsOn(() => validateCreateMany(User, items), 'items[1].email', 'items[1].username', 'items[2].role', 'items[2].username')
+    await failsOn(
+      () => validateCreateMany(User, items),
+      'items[1].email',
+      'items[1].username',
+      'items[2].role',
+      'items[2].username',
+    )
     const { client } = testClient()
-    await failsOn(() => client.users.createMany(items as never), 'items[1].email', 'items[1].username', 'items[2].role', 'items[2].username')
+    await failsOn(
+      () => client.users.createMany(items as never),
+      'items[1].email',
+      'items[1].username',
+      'items[2].role',
+      'items[2].username',
+    )
     await failsOn(() => validateCreateMany(User, [user(), 'nope']), 'items[1]')
     assert.equal(await client.users.count(), 0)
   })

@@ -19,23 +19,36 @@ const CLEAN_ENV = { ...process.env, DBAL_REQUIRE: '' }
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const fixture = (name: string) => here(`./fixtures/vectors/${name}`)
 
-async function run(file: string, deviations = loadDeviations(here('./fixtures/no-deviations'))): Promise<StepEvent[]> {
+async function run(
+  file: string,
+  deviations = loadDeviations(here('./fixtures/no-deviations')),
+): Promise<StepEvent[]> {
   const prov = await referenceBackend.provision('test')
   if ('notRun' in prov) throw new Error(prov.notRun)
   const events: StepEvent[] = []
-  await runFiles(prov, [loadVectorFile(file)], { backend: 'reference', deviations, emit: (e) => events.push(e) })
+  await runFiles(prov, [loadVectorFile(file)], {
+    backend: 'reference',
+    deviations,
+    emit: (e) => events.push(e),
+  })
   await prov.cleanup()
   return events
 }
 
 test('a valid file whose expectations hold passes every step', async () => {
   const events = await run(fixture('pass.yaml'))
-  assert.deepEqual(events.map((e) => [e.step, e.outcome, e.reason]), [0, 1, 2, 3, 4].map((i) => [i, 'pass', undefined]))
+  assert.deepEqual(
+    events.map((e) => [e.step, e.outcome, e.reason]),
+    [0, 1, 2, 3, 4].map((i) => [i, 'pass', undefined]),
+  )
 })
 
 test('a valid file with wrong expectations fails each wrong step with a reason', async () => {
   const events = await run(fixture('fail.yaml'))
-  assert.deepEqual(events.map((e) => e.outcome), ['pass', 'fail', 'fail', 'fail', 'fail', 'fail'])
+  assert.deepEqual(
+    events.map((e) => e.outcome),
+    ['pass', 'fail', 'fail', 'fail', 'fail', 'fail'],
+  )
   assert.match(events[1]!.reason!, /\$\.username: expected "robert", got "bob"/)
   assert.match(events[2]!.reason!, /expected 2 items, got 1/)
   assert.match(events[3]!.reason!, /expected error NOT_FOUND, got success/)
@@ -45,14 +58,26 @@ test('a valid file with wrong expectations fails each wrong step with a reason',
 })
 
 test('a known deviation that still fails is xfail; the rest keep their outcome', async () => {
-  const events = await run(fixture('fail.yaml'), loadDeviations(here('./fixtures')).filter((d) => d.file.endsWith('deviations-fixture.yaml')))
+  const events = await run(
+    fixture('fail.yaml'),
+    loadDeviations(here('./fixtures')).filter((d) => d.file.endsWith('deviations-fixture.yaml')),
+  )
   assert.equal(events[1]!.outcome, 'xfail')
   assert.match(events[1]!.reason!, /known deviation \(notyet\): runner self-test/)
   assert.equal(events[2]!.outcome, 'fail')
 })
 
 test('a known deviation that passes is xpass, reported so the entry is removed', async () => {
-  const deviations = [{ backend: 'reference', case: 'references*', step: 0, type: 'never' as const, reason: 'x', file: 'f.yaml' }]
+  const deviations = [
+    {
+      backend: 'reference',
+      case: 'references*',
+      step: 0,
+      type: 'never' as const,
+      reason: 'x',
+      file: 'f.yaml',
+    },
+  ]
   const events = await run(fixture('pass.yaml'), deviations)
   assert.equal(events[0]!.outcome, 'xpass')
   assert.match(events[0]!.reason!, /no longer happens: remove it from f\.yaml/)
@@ -66,7 +91,10 @@ for (const [name, pattern] of [
   ['invalid-yaml.yaml', /invalid-yaml\.yaml: not readable YAML/],
 ] as const) {
   test(`an invalid vector file is refused naming the file and the problem: ${name}`, () => {
-    assert.throws(() => loadVectorFile(fixture(name)), (e: unknown) => e instanceof ConfigError && pattern.test(e.message))
+    assert.throws(
+      () => loadVectorFile(fixture(name)),
+      (e: unknown) => e instanceof ConfigError && pattern.test(e.message),
+    )
   })
 }
 
@@ -75,23 +103,67 @@ test('a folder is loaded recursively and a missing path is a clear error', () =>
   assert.throws(() => loadVectors(['/nonexistent/vectors']), /no such file or folder/)
 })
 
-test('the vendored upstream vectors are byte-identical to the seed', { skip: !existsSync(here('../../shared/seed')) && 'the seed is not next to this checkout' }, () => {
-  const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex')
-  assert.equal(sha(here('../contracts/upstream/conformance_cases.yaml')), sha(here('../../shared/seed/common/contracts/conformance_cases.yaml')))
-})
+test(
+  'the vendored upstream vectors are byte-identical to the seed',
+  { skip: !existsSync(here('../../shared/seed')) && 'the seed is not next to this checkout' },
+  () => {
+    const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex')
+    assert.equal(
+      sha(here('../contracts/upstream/conformance_cases.yaml')),
+      sha(here('../../shared/seed/common/contracts/conformance_cases.yaml')),
+    )
+  },
+)
 
 test('the CLI exits 1 on a failing vector file and prints the closing line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('fail.yaml'), '--report-dir', dir], { encoding: 'utf8', env: CLEAN_ENV })
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      here('../harness/cli.ts'),
+      'test',
+      '--backends',
+      'reference',
+      '--vectors',
+      fixture('fail.yaml'),
+      '--report-dir',
+      dir,
+    ],
+    { encoding: 'utf8', env: CLEAN_ENV },
+  )
   assert.equal(r.status, 1, r.stderr)
   assert.match(r.stdout, /^1 passed, 5 failed, 0 skipped$/m)
-  assert.match(readFileSync(join(dir, 'summary.md'), 'utf8'), /\| reference \| \*\*fail\*\* \| 1 \| 5 \| 0 \|/)
-  const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+  assert.match(
+    readFileSync(join(dir, 'summary.md'), 'utf8'),
+    /\| reference \| \*\*fail\*\* \| 1 \| 5 \| 0 \|/,
+  )
+  const lines = readFileSync(join(dir, 'results.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
   assert.equal(lines.filter((l) => l.type === 'step').length, 6)
 })
 
 test('the CLI exits 2 with a clear message on an invalid vector file', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here('../harness/cli.ts'), 'test', '--backends', 'reference', '--vectors', fixture('invalid-entity.yaml')], { encoding: 'utf8', env: CLEAN_ENV })
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      here('../harness/cli.ts'),
+      'test',
+      '--backends',
+      'reference',
+      '--vectors',
+      fixture('invalid-entity.yaml'),
+    ],
+    { encoding: 'utf8', env: CLEAN_ENV },
+  )
   assert.equal(r.status, 2)
-  assert.match(r.stderr, /^dbal: .*invalid-entity\.yaml: cases\[0\]\.steps\[0\]\.entity: unknown entity "Customer"/)
+  assert.match(
+    r.stderr,
+    /^dbal: .*invalid-entity\.yaml: cases\[0\]\.steps\[0\]\.entity: unknown entity "Customer"/,
+  )
 })

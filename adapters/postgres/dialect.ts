@@ -9,7 +9,8 @@ import { OPERATORS, sqlString, type Dialect, type Params } from '../sql/dialect.
 
 const INT4_MIN = -2147483648
 const INT4_MAX = 2147483647
-const fitsInt4 = (f: Field) => f.min !== undefined && f.max !== undefined && f.min >= INT4_MIN && f.max <= INT4_MAX
+const fitsInt4 = (f: Field) =>
+  f.min !== undefined && f.max !== undefined && f.min >= INT4_MIN && f.max <= INT4_MAX
 
 const TEXT = 'text COLLATE "C"'
 const TYPES: Readonly<Record<Exclude<FieldType, 'integer'>, string>> = {
@@ -36,10 +37,12 @@ const CASTS: Readonly<Record<FieldType, string>> = {
   json: 'jsonb',
 }
 
-const encode = (f: Field, v: unknown): unknown => (v === null || v === undefined ? null : f.type === 'json' ? JSON.stringify(v) : v)
+const encode = (f: Field, v: unknown): unknown =>
+  v === null || v === undefined ? null : f.type === 'json' ? JSON.stringify(v) : v
 
 /** The JSON path is one text[] parameter: no key of a filter is ever spliced into the SQL text. */
-const at = (column: string, path: readonly string[], p: Params, text = false) => `(${column} ${text ? '#>>' : '#>'} ${p.add(path)}::text[])`
+const at = (column: string, path: readonly string[], p: Params, text = false) =>
+  `(${column} ${text ? '#>>' : '#>'} ${p.add(path)}::text[])`
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
@@ -47,8 +50,10 @@ export const postgresDialect: Dialect = {
   columnType: (f) => (f.type === 'integer' ? (fitsInt4(f) ? 'integer' : 'bigint') : TYPES[f.type]),
   encode,
   // bigint arrives as a string (pg) or a number (PGlite).
-  decoder: (f) => (f.type === 'integer' && !fitsInt4(f) ? (raw) => (raw === null ? null : Number(raw)) : undefined),
-  selectExpr: (f, column) => (f.type === 'datetime' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : column),
+  decoder: (f) =>
+    f.type === 'integer' && !fitsInt4(f) ? (raw) => (raw === null ? null : Number(raw)) : undefined,
+  selectExpr: (f, column) =>
+    f.type === 'datetime' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : column,
   param: (f, v, p) => `${p.add(encode(f, v))}::${CASTS[f.type]}`,
   literal(f, v) {
     if (typeof v === 'number') return String(v)
@@ -71,7 +76,8 @@ export const postgresDialect: Dialect = {
       return `(jsonb_typeof(${at(column, path, p)}) = 'string' AND ${at(column, path, p, true)} COLLATE "C" ${OPERATORS[op]} ${p.add(v)}::text)`
     return `(jsonb_typeof(${at(column, path, p)}) = 'number' AND ${at(column, path, p)} ${OPERATORS[op]} ${p.add(JSON.stringify(v))}::jsonb)`
   },
-  jsonText: (column, path, p) => `CASE WHEN jsonb_typeof(${at(column, path, p)}) = 'string' THEN ${at(column, path, p, true)} END`,
+  jsonText: (column, path, p) =>
+    `CASE WHEN jsonb_typeof(${at(column, path, p)}) = 'string' THEN ${at(column, path, p, true)} END`,
   statementAbortsTransaction: true,
   inlineForeignKeys: false,
   begin: 'BEGIN',

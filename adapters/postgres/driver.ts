@@ -36,7 +36,9 @@ function nameOf(sql: string): string {
 
 // Statements without parameters (BEGIN, SAVEPOINT, DDL, catalog reads) go as simple queries.
 const send = (q: Queryable, sql: string, params: readonly unknown[]) =>
-  params.length === 0 ? q.query<SqlRow>(sql) : q.query<SqlRow>({ name: nameOf(sql), text: sql, values: params as unknown[] })
+  params.length === 0
+    ? q.query<SqlRow>(sql)
+    : q.query<SqlRow>({ name: nameOf(sql), text: sql, values: params as unknown[] })
 
 export function openPostgres(o: PostgresOptions): Driver {
   const pool = new pg.Pool({

@@ -20,15 +20,19 @@ interface NativeError {
 
 const UNAVAILABLE_CLASSES = ['08', '53', '58', '3D', '28']
 const UNAVAILABLE_CODES = ['57P01', '57P02', '57P03', '40001', '40P01']
-const NETWORK = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNABORTED)$/
-const LOST = /Connection terminated|connection error|not queryable|Cannot use a pool after calling end|timeout expired|PGlite is closed|Client was closed/i
+const NETWORK =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNABORTED)$/
+const LOST =
+  /Connection terminated|connection error|not queryable|Cannot use a pool after calling end|timeout expired|PGlite is closed|Client was closed/i
 
-const native = (err: unknown): NativeError => (typeof err === 'object' && err !== null ? (err as NativeError) : {})
+const native = (err: unknown): NativeError =>
+  typeof err === 'object' && err !== null ? (err as NativeError) : {}
 
 /** Node's network errors, also inside the AggregateError that a multi-address connect throws. */
 function networkCode(n: NativeError): string | undefined {
   if (typeof n.code === 'string' && NETWORK.test(n.code)) return n.code
-  if (Array.isArray(n.errors)) for (const x of n.errors) if (networkCode(native(x))) return networkCode(native(x))
+  if (Array.isArray(n.errors))
+    for (const x of n.errors) if (networkCode(native(x))) return networkCode(native(x))
   return undefined
 }
 
@@ -36,7 +40,10 @@ export function classify(err: unknown, e?: Entity): Fault {
   const n = native(err)
   const sqlstate = typeof n.code === 'string' && n.severity !== undefined ? n.code : undefined
   const where = e ? { entity: e.name } : {}
-  const fail = (code: ErrorCode, extra?: object): Fault => ({ kind: 'error', error: new DBALError(code, { ...where, ...extra }, { cause: err }) })
+  const fail = (code: ErrorCode, extra?: object): Fault => ({
+    kind: 'error',
+    error: new DBALError(code, { ...where, ...extra }, { cause: err }),
+  })
   const constraint = typeof n.constraint === 'string' ? n.constraint : undefined
   if (sqlstate === '23505') return { kind: 'unique', constraint }
   // 23001: ON DELETE RESTRICT since PostgreSQL 16 (PGlite); 15 reports it as 23503.
@@ -45,12 +52,22 @@ export function classify(err: unknown, e?: Entity): Fault {
   if (sqlstate === '23502' || sqlstate?.startsWith('22')) {
     const column = typeof n.column === 'string' ? n.column : undefined
     const field = e?.fields.find((f) => f.column === column)?.name ?? column ?? '(value)'
-    return fail('VALIDATION_ERROR', { fields: [{ field, error: sqlstate === '23502' ? 'is required' : 'is not a value the database accepts' }], sqlstate })
+    return fail('VALIDATION_ERROR', {
+      fields: [
+        { field, error: sqlstate === '23502' ? 'is required' : 'is not a value the database accepts' },
+      ],
+      sqlstate,
+    })
   }
-  if (sqlstate && (UNAVAILABLE_CODES.includes(sqlstate) || UNAVAILABLE_CLASSES.includes(sqlstate.slice(0, 2)))) return fail('DATABASE_ERROR', { sqlstate })
+  if (
+    sqlstate &&
+    (UNAVAILABLE_CODES.includes(sqlstate) || UNAVAILABLE_CLASSES.includes(sqlstate.slice(0, 2)))
+  )
+    return fail('DATABASE_ERROR', { sqlstate })
   if (sqlstate) return fail('INTERNAL_ERROR', { sqlstate })
   const net = networkCode(n)
   if (net) return fail('DATABASE_ERROR', { errno: net })
-  if (typeof n.message === 'string' && LOST.test(n.message)) return fail('DATABASE_ERROR', { reason: 'connection lost' })
+  if (typeof n.message === 'string' && LOST.test(n.message))
+    return fail('DATABASE_ERROR', { reason: 'connection lost' })
   return fail('INTERNAL_ERROR')
 }

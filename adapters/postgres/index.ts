@@ -13,7 +13,15 @@ export interface PostgresAdapterOptions extends PostgresOptions {
 }
 
 /** What PostgreSQL does (PGlite too, but for the pool). */
-export const POSTGRES_CAPABILITIES: readonly CapabilityName[] = ['transactions', 'nestedTransactions', 'jsonQueries', 'aggregations', 'relations', 'migrations', 'schemaIntrospection']
+export const POSTGRES_CAPABILITIES: readonly CapabilityName[] = [
+  'transactions',
+  'nestedTransactions',
+  'jsonQueries',
+  'aggregations',
+  'relations',
+  'migrations',
+  'schemaIntrospection',
+]
 
 export function postgresAdapter(o: PostgresAdapterOptions): SqlAdapter {
   return new SqlAdapter({

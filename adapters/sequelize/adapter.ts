@@ -15,7 +15,15 @@ import { rowFromStorage, rowToStorage, shadowValue, toStorage } from './codec.ts
 import type { Db } from './db.ts'
 import { foldable, shadowAttribute } from './dialect.ts'
 import { blockingReference, danglingFields, firstConflict } from './diagnose.ts'
-import { foreignKeyOf, isForeignKeyViolation, isUniqueViolation, missingReferences, stillReferenced, toDBALError, type ErrorContext } from './errors.ts'
+import {
+  foreignKeyOf,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  missingReferences,
+  stillReferenced,
+  toDBALError,
+  type ErrorContext,
+} from './errors.ts'
 import { fieldAttributes, referencing, targetField } from './models.ts'
 
 type Tx = Transaction | undefined
@@ -23,11 +31,13 @@ type Tx = Transaction | undefined
 const BULK_CHUNK = 500
 
 /** A unique or foreign key violation, already explained by `explain`. */
-const isConstraintFailure = (e: unknown) => e instanceof DBALError && (e.code === 'CONFLICT' || e.code === 'VALIDATION_ERROR')
+const isConstraintFailure = (e: unknown) =>
+  e instanceof DBALError && (e.code === 'CONFLICT' || e.code === 'VALIDATION_ERROR')
 const NO_HOOKS = { hooks: false, validate: false } as const
 
 /** Sequelize keeps a savepoint's enclosing transaction as `parent` (not in its type declarations). */
-const parentOf = (t: Transaction): Transaction | undefined => (t as Transaction & { parent?: Transaction }).parent
+const parentOf = (t: Transaction): Transaction | undefined =>
+  (t as Transaction & { parent?: Transaction }).parent
 
 export class SequelizeAdapter implements Adapter {
   readonly name: string
@@ -75,10 +85,20 @@ export class SequelizeAdapter implements Adapter {
   }
 
   /** Turns a failed statement into the reference's error, asking the database where it cannot tell. */
-  private async explain(e: unknown, ctx: ErrorContext, t: Tx, what: { row?: Row; id?: string; where?: WhereOptions }): Promise<never> {
+  private async explain(
+    e: unknown,
+    ctx: ErrorContext,
+    t: Tx,
+    what: { row?: Row; id?: string; where?: WhereOptions },
+  ): Promise<never> {
     if (this.db.spec.diagnose && isUniqueViolation(e) && what.row) {
       const fields = await firstConflict(this.db, ctx.entity, what.row, what.id, t)
-      if (fields) throw new DBALError('CONFLICT', { entity: ctx.entity.name, unique: fields.map((f) => f.name) }, { cause: e })
+      if (fields)
+        throw new DBALError(
+          'CONFLICT',
+          { entity: ctx.entity.name, unique: fields.map((f) => f.name) },
+          { cause: e },
+        )
     }
     if (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx)) {
       if (ctx.write === 'delete' && what.where) {
@@ -94,7 +114,10 @@ export class SequelizeAdapter implements Adapter {
 
   private async insert(e: Entity, rows: Row[], t: Tx): Promise<void> {
     try {
-      await this.db.model(e).bulkCreate(rows.map((r) => rowToStorage(this.db.spec, e, r)), { ...NO_HOOKS, transaction: t, returning: false })
+      await this.db.model(e).bulkCreate(
+        rows.map((r) => rowToStorage(this.db.spec, e, r)),
+        { ...NO_HOOKS, transaction: t, returning: false },
+      )
     } catch (err) {
       await this.explain(err, { entity: e, write: 'insert' }, t, rows.length === 1 ? { row: rows[0] } : {})
     }
@@ -104,9 +127,16 @@ export class SequelizeAdapter implements Adapter {
   private async patch(e: Entity, ids: string | string[], patch: Row, t: Tx): Promise<number> {
     let n = 0
     try {
-      ;[n] = await this.db.model(e).update(rowToStorage(this.db.spec, e, patch), { ...NO_HOOKS, where: { [e.primary.name]: ids }, transaction: t })
+      ;[n] = await this.db.model(e).update(rowToStorage(this.db.spec, e, patch), {
+        ...NO_HOOKS,
+        where: { [e.primary.name]: ids },
+        transaction: t,
+      })
     } catch (err) {
-      await this.explain(err, { entity: e, write: 'update' }, t, { row: patch, id: typeof ids === 'string' ? ids : undefined })
+      await this.explain(err, { entity: e, write: 'update' }, t, {
+        row: patch,
+        id: typeof ids === 'string' ? ids : undefined,
+      })
     }
     await this.followCascades(e, patch, t)
     return n
@@ -120,12 +150,16 @@ export class SequelizeAdapter implements Adapter {
       if (f.foreignKey!.onUpdate !== 'cascade' || !foldable(f) || !(target.name in patch)) continue
       const value = patch[target.name]
       const where = { [f.name]: toStorage(this.db.spec, f, value) }
-      await this.db.model(re).update({ [shadowAttribute(f)]: shadowValue(f, value) }, { ...NO_HOOKS, where, transaction: t })
+      await this.db
+        .model(re)
+        .update({ [shadowAttribute(f)]: shadowValue(f, value) }, { ...NO_HOOKS, where, transaction: t })
     }
   }
 
   private async readRow(e: Entity, id: string, t: Tx): Promise<Row | null> {
-    const raw = await this.db.model(e).findOne({ where: { [e.primary.name]: id }, attributes: fieldAttributes(e), raw: true, transaction: t })
+    const raw = await this.db
+      .model(e)
+      .findOne({ where: { [e.primary.name]: id }, attributes: fieldAttributes(e), raw: true, transaction: t })
     return raw ? rowFromStorage(e, raw as unknown as Row) : null
   }
 
@@ -174,20 +208,36 @@ export class SequelizeAdapter implements Adapter {
 
   list(entity: string, q: ListQuery): Promise<{ data: Row[]; total: number }> {
     const e = entityOf(entity)
-    const order = q.sort.map((k): [ReturnType<typeof col>, string] => [col(e.field.get(k.field)!.column), this.db.spec.direction[k.dir]])
+    const order = q.sort.map((k): [ReturnType<typeof col>, string] => [
+      col(e.field.get(k.field)!.column),
+      this.db.spec.direction[k.dir],
+    ])
     return this.run({ entity: e }, async (t) => {
       const where = this.db.where(e, q.filter)
-      const raw = await this.db.model(e).findAll({ where, order, offset: q.offset, limit: q.limit, attributes: fieldAttributes(e), raw: true, transaction: t })
+      const raw = await this.db.model(e).findAll({
+        where,
+        order,
+        offset: q.offset,
+        limit: q.limit,
+        attributes: fieldAttributes(e),
+        raw: true,
+        transaction: t,
+      })
       const data = (raw as unknown as Row[]).map((r) => rowFromStorage(e, r))
       // A short page that is not past the end already tells the total.
-      const total = data.length < q.limit && (data.length > 0 || q.offset === 0) ? q.offset + data.length : await this.db.model(e).count({ where, transaction: t })
+      const total =
+        data.length < q.limit && (data.length > 0 || q.offset === 0)
+          ? q.offset + data.length
+          : await this.db.model(e).count({ where, transaction: t })
       return { data, total }
     })
   }
 
   count(entity: string, filter: Cond): Promise<number> {
     const e = entityOf(entity)
-    return this.run({ entity: e }, (t) => this.db.model(e).count({ where: this.db.where(e, filter), transaction: t }))
+    return this.run({ entity: e }, (t) =>
+      this.db.model(e).count({ where: this.db.where(e, filter), transaction: t }),
+    )
   }
 
   createMany(entity: string, rows: Row[]): Promise<number> {
@@ -196,7 +246,8 @@ export class SequelizeAdapter implements Adapter {
     return this.atomic({ entity: e, write: 'insert' }, async (t) => {
       try {
         await this.savepoint(t, async (sp) => {
-          for (let i = 0; i < rows.length; i += BULK_CHUNK) await this.insert(e, rows.slice(i, i + BULK_CHUNK), sp)
+          for (let i = 0; i < rows.length; i += BULK_CHUNK)
+            await this.insert(e, rows.slice(i, i + BULK_CHUNK), sp)
         })
       } catch (err) {
         if (!isConstraintFailure(err)) throw err
@@ -214,12 +265,17 @@ export class SequelizeAdapter implements Adapter {
     return this.atomic({ entity: e, write: 'update' }, async (t) => {
       // The matching ids first, in the reference's order: an UPDATE never carries the filter (see
       // filter.ts), and a failure can be replayed row by row.
-      const order = [e.createdField, e.primary].filter((f) => f !== undefined).map((f) => [f.name, 'ASC'] as [string, string])
-      const found = await this.db.model(e).findAll({ where: this.db.where(e, filter), order, attributes: [pk], raw: true, transaction: t })
+      const order = [e.createdField, e.primary]
+        .filter((f) => f !== undefined)
+        .map((f) => [f.name, 'ASC'] as [string, string])
+      const found = await this.db
+        .model(e)
+        .findAll({ where: this.db.where(e, filter), order, attributes: [pk], raw: true, transaction: t })
       const ids = (found as unknown as Row[]).map((r) => r[pk] as string)
       try {
         await this.savepoint(t, async (sp) => {
-          for (let i = 0; i < ids.length; i += BULK_CHUNK) await this.patch(e, ids.slice(i, i + BULK_CHUNK), patch, sp)
+          for (let i = 0; i < ids.length; i += BULK_CHUNK)
+            await this.patch(e, ids.slice(i, i + BULK_CHUNK), patch, sp)
         })
       } catch (err) {
         if (!isConstraintFailure(err)) throw err
@@ -251,7 +307,9 @@ export class SequelizeAdapter implements Adapter {
   async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
     const body = (t: Transaction) => fn(new SequelizeAdapter(this.db, t))
     try {
-      return this.tx ? await this.savepoint(this.tx, body) : await this.db.exclusive(() => this.savepoint(undefined, body))
+      return this.tx
+        ? await this.savepoint(this.tx, body)
+        : await this.db.exclusive(() => this.savepoint(undefined, body))
     } catch (e) {
       throw toDBALError(e)
     }

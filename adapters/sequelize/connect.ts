@@ -49,10 +49,15 @@ function mariadbTypeCast(field: { type: string; string(): string | null }, next:
 
 export function connect(o: ConnectOptions): Sequelize {
   const protocol = o.url.slice(0, o.url.indexOf(':') + 1).toLowerCase()
-  if (!PROTOCOLS[o.dialect].includes(protocol)) throw new ConfigError('url', '', `a ${o.dialect} URL starts with ${PROTOCOLS[o.dialect].join(' or ')}`)
+  if (!PROTOCOLS[o.dialect].includes(protocol))
+    throw new ConfigError('url', '', `a ${o.dialect} URL starts with ${PROTOCOLS[o.dialect].join(' or ')}`)
   const timeout = o.statementTimeoutMs ?? 30_000
   const connectTimeout = o.connectTimeoutMs ?? 10_000
-  const common: Options = { logging: false, timezone: '+00:00', pool: { max: o.poolMax ?? 5, min: 0, acquire: connectTimeout + 5_000, idle: 10_000 } }
+  const common: Options = {
+    logging: false,
+    timezone: '+00:00',
+    pool: { max: o.poolMax ?? 5, min: 0, acquire: connectTimeout + 5_000, idle: 10_000 },
+  }
   switch (o.dialect) {
     case 'postgres':
       return new Sequelize({
@@ -60,7 +65,12 @@ export function connect(o: ConnectOptions): Sequelize {
         dialect: 'postgres',
         ...server(o.url),
         // Sequelize escapes values for standard strings (backslash is literal): make sure the session agrees.
-        dialectOptions: { statement_timeout: timeout, connectionTimeoutMillis: connectTimeout, application_name: 'dbal-sequelize', options: '-c standard_conforming_strings=on' },
+        dialectOptions: {
+          statement_timeout: timeout,
+          connectionTimeoutMillis: connectTimeout,
+          application_name: 'dbal-sequelize',
+          options: '-c standard_conforming_strings=on',
+        },
       })
     case 'mariadb':
       return new Sequelize({
@@ -75,10 +85,18 @@ export function connect(o: ConnectOptions): Sequelize {
           bigIntAsNumber: true,
           charset: 'utf8mb4',
           // Sequelize escapes with backslashes, which NO_BACKSLASH_ESCAPES would turn into literal text.
-          initSql: [`SET SESSION max_statement_time = ${timeout / 1000}`, "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')"],
+          initSql: [
+            `SET SESSION max_statement_time = ${timeout / 1000}`,
+            "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+          ],
         },
       })
     case 'sqlite':
-      return new Sequelize({ ...common, dialect: 'sqlite', storage: sqliteStorage(o.url), pool: { max: 1, min: 0, idle: Infinity } })
+      return new Sequelize({
+        ...common,
+        dialect: 'sqlite',
+        storage: sqliteStorage(o.url),
+        pool: { max: 1, min: 0, idle: Infinity },
+      })
   }
 }

@@ -47,8 +47,11 @@ export class Db {
     this.closed = true
     if (this.spec.name === 'sqlite') {
       // Sequelize keeps a sqlite3 handle that failed to open, and closing one never calls back.
-      const cm = this.sequelize.connectionManager as unknown as { connections?: Record<string, { open?: boolean }> }
-      for (const [key, c] of Object.entries(cm.connections ?? {})) if (c.open === false) delete cm.connections![key]
+      const cm = this.sequelize.connectionManager as unknown as {
+        connections?: Record<string, { open?: boolean }>
+      }
+      for (const [key, c] of Object.entries(cm.connections ?? {}))
+        if (c.open === false) delete cm.connections![key]
     }
     await this.sequelize.close()
   }

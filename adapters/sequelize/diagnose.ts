@@ -19,20 +19,32 @@ export interface Tables {
 }
 
 /** The reference fields of `row` (only those it contains) that name no existing row. */
-export async function danglingFields(db: Tables, e: Entity, row: Row, t: Transaction | undefined): Promise<Field[]> {
+export async function danglingFields(
+  db: Tables,
+  e: Entity,
+  row: Row,
+  t: Transaction | undefined,
+): Promise<Field[]> {
   const out: Field[] = []
   for (const f of e.foreignKeys) {
     const v = row[f.name]
     if (v === null || v === undefined) continue
     const tf = targetField(f)
-    const n = await db.model(entityOf(f.foreignKey!.entity)).count({ where: { [tf.name]: toStorage(db.spec, tf, v) }, transaction: t })
+    const n = await db
+      .model(entityOf(f.foreignKey!.entity))
+      .count({ where: { [tf.name]: toStorage(db.spec, tf, v) }, transaction: t })
     if (n === 0) out.push(f)
   }
   return out
 }
 
 /** The first restricting reference that keeps the rows matching `where`, with their cascades, alive. */
-export async function blockingReference(db: Tables, e: Entity, where: WhereOptions, t: Transaction | undefined): Promise<{ entity: Entity; by: { entity: Entity; field: Field } } | undefined> {
+export async function blockingReference(
+  db: Tables,
+  e: Entity,
+  where: WhereOptions,
+  t: Transaction | undefined,
+): Promise<{ entity: Entity; by: { entity: Entity; field: Field } } | undefined> {
   const doomed = await cascadeClosure(db, e, where, t)
   for (const [name, rows] of doomed) {
     const ent = entityOf(name)
@@ -40,7 +52,9 @@ export async function blockingReference(db: Tables, e: Entity, where: WhereOptio
       if (f.foreignKey!.onDelete !== 'restrict') continue
       const values = [...rows.values()].map((r) => r[targetField(f).name])
       const gone = [...(doomed.get(re.name)?.keys() ?? [])]
-      const where: WhereOptions = gone.length ? { [f.name]: { [Op.in]: values }, [re.primary.name]: { [Op.notIn]: gone } } : { [f.name]: { [Op.in]: values } }
+      const where: WhereOptions = gone.length
+        ? { [f.name]: { [Op.in]: values }, [re.primary.name]: { [Op.notIn]: gone } }
+        : { [f.name]: { [Op.in]: values } }
       const n = await db.model(re).count({ where, transaction: t })
       if (n > 0) return { entity: ent, by: { entity: re, field: f } }
     }
@@ -52,9 +66,18 @@ export async function blockingReference(db: Tables, e: Entity, where: WhereOptio
  * The first unique key, in schema order, that `row` (a new row, or the patch of row `id`) collides with:
  * the key the reference reports when a row breaks several.
  */
-export async function firstConflict(db: Tables, e: Entity, row: Row, id: string | undefined, t: Transaction | undefined): Promise<readonly Field[] | undefined> {
+export async function firstConflict(
+  db: Tables,
+  e: Entity,
+  row: Row,
+  id: string | undefined,
+  t: Transaction | undefined,
+): Promise<readonly Field[] | undefined> {
   const pk = e.primary.name
-  const old = id === undefined ? {} : (((await db.model(e).findOne({ where: { [pk]: id }, raw: true, transaction: t })) ?? {}) as Row)
+  const old =
+    id === undefined
+      ? {}
+      : (((await db.model(e).findOne({ where: { [pk]: id }, raw: true, transaction: t })) ?? {}) as Row)
   for (const u of [[e.primary], ...e.uniques.map((x) => x.fields)]) {
     if (id !== undefined && !u.some((f) => f.name in row)) continue
     const value = (f: Field) => (f.name in row ? toStorage(db.spec, f, row[f.name]) : old[f.name])

@@ -36,7 +36,14 @@ export const MARIADB_MAX_KEY_BYTES = 3072
 
 /** Bytes a column takes in an InnoDB key (utf8mb4: 4 per character). */
 export function mariadbKeyBytes(f: Field): number {
-  if (f.type === 'string' || f.type === 'email' || f.type === 'enum' || f.type === 'text' || f.type === 'json') return f.type !== 'text' && f.type !== 'json' && f.maxLength ? 4 * f.maxLength : Infinity
+  if (
+    f.type === 'string' ||
+    f.type === 'email' ||
+    f.type === 'enum' ||
+    f.type === 'text' ||
+    f.type === 'json'
+  )
+    return f.type !== 'text' && f.type !== 'json' && f.maxLength ? 4 * f.maxLength : Infinity
   return f.type === 'uuid' ? 36 : 8
 }
 /** Prefix length of a long column in a non-unique MariaDB index (only speed depends on it). */
@@ -61,7 +68,16 @@ const MARIADB_TEXT = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin'
 
 const TYPES: Readonly<Record<DialectName, ColumnTypes>> = {
   // "C": byte order of UTF-8 is code point order, whatever the database's locale.
-  postgres: { uuid: 'UUID', varchar: (n) => `VARCHAR(${n}) COLLATE "C"`, text: 'TEXT COLLATE "C"', int: 'INTEGER', bigint: 'BIGINT', boolean: 'BOOLEAN', datetime: 'TIMESTAMP(3) WITH TIME ZONE', json: 'JSONB' },
+  postgres: {
+    uuid: 'UUID',
+    varchar: (n) => `VARCHAR(${n}) COLLATE "C"`,
+    text: 'TEXT COLLATE "C"',
+    int: 'INTEGER',
+    bigint: 'BIGINT',
+    boolean: 'BOOLEAN',
+    datetime: 'TIMESTAMP(3) WITH TIME ZONE',
+    json: 'JSONB',
+  },
   mariadb: {
     uuid: 'CHAR(36) CHARACTER SET ascii COLLATE ascii_bin',
     varchar: (n) => `VARCHAR(${n}) ${MARIADB_TEXT}`,
@@ -73,7 +89,16 @@ const TYPES: Readonly<Record<DialectName, ColumnTypes>> = {
     json: `LONGTEXT ${MARIADB_TEXT}`,
   },
   // Datetimes as canonical ISO text: fixed width, so text order is time order.
-  sqlite: { uuid: 'TEXT', varchar: () => 'TEXT', text: 'TEXT', int: 'INTEGER', bigint: 'INTEGER', boolean: 'INTEGER', datetime: 'TEXT', json: 'TEXT' },
+  sqlite: {
+    uuid: 'TEXT',
+    varchar: () => 'TEXT',
+    text: 'TEXT',
+    int: 'INTEGER',
+    bigint: 'INTEGER',
+    boolean: 'INTEGER',
+    datetime: 'TEXT',
+    json: 'TEXT',
+  },
 }
 
 function columnType(d: DialectName, f: Field): string {
@@ -92,7 +117,14 @@ function columnType(d: DialectName, f: Field): string {
   }
 }
 
-const COMMON: CapabilityName[] = ['transactions', 'nestedTransactions', 'jsonQueries', 'aggregations', 'relations', 'migrations']
+const COMMON: CapabilityName[] = [
+  'transactions',
+  'nestedTransactions',
+  'jsonQueries',
+  'aggregations',
+  'relations',
+  'migrations',
+]
 
 /** A dialect's spec: what the three share, with its own differences on top. */
 const spec = (name: DialectName, own: Partial<DialectSpec>): DialectSpec => ({
@@ -110,14 +142,23 @@ const spec = (name: DialectName, own: Partial<DialectSpec>): DialectSpec => ({
 })
 
 export const SPECS: Readonly<Record<DialectName, DialectSpec>> = {
-  postgres: spec('postgres', { capabilities: [...COMMON, 'connectionPooling'], statementAbortsTransaction: true, direction: { asc: 'ASC NULLS FIRST', desc: 'DESC NULLS LAST' } }),
+  postgres: spec('postgres', {
+    capabilities: [...COMMON, 'connectionPooling'],
+    statementAbortsTransaction: true,
+    direction: { asc: 'ASC NULLS FIRST', desc: 'DESC NULLS LAST' },
+  }),
   mariadb: spec('mariadb', { capabilities: [...COMMON, 'connectionPooling'], shallowCascades: true }),
   sqlite: spec('sqlite', { fold: 'shadow', singleConnection: true, diagnose: true }),
 }
 
 /** Fields that case-insensitive operators can reach: text, and JSON objects (through dot paths). */
 export const foldable = (f: Field): boolean =>
-  !f.secret && (f.type === 'string' || f.type === 'text' || f.type === 'email' || f.type === 'enum' || (f.type === 'json' && f.jsonType === 'object'))
+  !f.secret &&
+  (f.type === 'string' ||
+    f.type === 'text' ||
+    f.type === 'email' ||
+    f.type === 'enum' ||
+    (f.type === 'json' && f.jsonType === 'object'))
 
 /** The shadow column of a foldable field (sqlite), and its attribute name on the model. */
 export const shadowColumn = (f: Field): string => `${f.column}__fold`

@@ -40,14 +40,33 @@ for (const e of schema.entities) {
   for (const f of e.foreignKeys) foreignKeys.set(foreignKeyName(e, f), { entity: e, field: f })
 }
 
-const driverError = (e: unknown): DriverError => ((e instanceof BaseError ? ((e as { parent?: unknown }).parent ?? e) : e) ?? {}) as DriverError
+const driverError = (e: unknown): DriverError =>
+  ((e instanceof BaseError ? ((e as { parent?: unknown }).parent ?? e) : e) ?? {}) as DriverError
 
 const PG_TIMEOUT = new Set(['57014', '55P03'])
 const MARIADB_TIMEOUT = new Set([1969, 1205, 3024])
-const MARIADB_CONNECTION = new Set([1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013])
+const MARIADB_CONNECTION = new Set([
+  1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013,
+])
 const SQLITE_TIMEOUT = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_INTERRUPT'])
-const SQLITE_CONNECTION = new Set(['SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_NOTADB', 'SQLITE_FULL', 'SQLITE_READONLY'])
-const SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'ESOCKET', 'PROTOCOL_CONNECTION_LOST'])
+const SQLITE_CONNECTION = new Set([
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_NOTADB',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+])
+const SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'ESOCKET',
+  'PROTOCOL_CONNECTION_LOST',
+])
 
 function isTimeout(e: unknown, d: DriverError): boolean {
   if (e instanceof TimeoutError || e instanceof ConnectionAcquireTimeoutError) return true
@@ -62,11 +81,16 @@ function isConnectionLoss(e: unknown, d: DriverError): boolean {
   if (d.errno !== undefined && MARIADB_CONNECTION.has(d.errno)) return true
   if (d.fatal === true) return true
   // pg reports a dropped socket and a closed client without a code; sqlite3 a closed database as MISUSE.
-  return /Connection terminated|not queryable|Database is closed|connection is closed|connection manager was closed/i.test(d.message ?? '')
+  return /Connection terminated|not queryable|Database is closed|connection is closed|connection manager was closed/i.test(
+    d.message ?? '',
+  )
 }
 
 /** The unique constraint a violation names: pg by constraint, mariadb by key, sqlite by its columns. */
-function uniqueOf(d: DriverError, ctx?: ErrorContext): { entity: Entity; fields: readonly Field[] } | undefined {
+function uniqueOf(
+  d: DriverError,
+  ctx?: ErrorContext,
+): { entity: Entity; fields: readonly Field[] } | undefined {
   const key = d.constraint ?? /for key '(?:[^']*\.)?([^'.]+)'\s*$/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
   if (key === 'PRIMARY' && ctx) return { entity: ctx.entity, fields: [ctx.entity.primary] }
   if (key !== undefined) return uniques.get(key)
@@ -74,19 +98,35 @@ function uniqueOf(d: DriverError, ctx?: ErrorContext): { entity: Entity; fields:
   if (!m) return undefined
   const entity = schema.entities.find((x) => x.table === m[1])
   if (!entity) return undefined
-  const columns = m[2]!.split(', ').map((c) => c.slice(c.indexOf('.') + 1)).sort().join()
-  const fields = [[entity.primary], ...entity.uniques.map((u) => u.fields)].find((fs) => fs.map((f) => f.column).sort().join() === columns)
+  const columns = m[2]!
+    .split(', ')
+    .map((c) => c.slice(c.indexOf('.') + 1))
+    .sort()
+    .join()
+  const fields = [[entity.primary], ...entity.uniques.map((u) => u.fields)].find(
+    (fs) =>
+      fs
+        .map((f) => f.column)
+        .sort()
+        .join() === columns,
+  )
   return fields ? { entity, fields } : undefined
 }
 
 /** A foreign key violation: which constraint, and whether the referencing row (child) is the culprit. */
-export function foreignKeyOf(e: unknown, ctx?: ErrorContext): { entity: Entity; field: Field; child: boolean } | undefined {
+export function foreignKeyOf(
+  e: unknown,
+  ctx?: ErrorContext,
+): { entity: Entity; field: Field; child: boolean } | undefined {
   const d = driverError(e)
   const name = d.constraint ?? /CONSTRAINT `([^`]+)`/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
   const fk = name === undefined ? undefined : foreignKeys.get(name)
   if (!fk) return undefined
   // mariadb says which side (1452 child, 1451 parent); pg does not, so the operation decides.
-  const child = d.errno !== undefined ? d.errno === 1452 || d.errno === 1216 : ctx?.write === 'insert' || (ctx?.write === 'update' && ctx.entity === fk.entity)
+  const child =
+    d.errno !== undefined
+      ? d.errno === 1452 || d.errno === 1216
+      : ctx?.write === 'insert' || (ctx?.write === 'update' && ctx.entity === fk.entity)
   return { ...fk, child }
 }
 
@@ -95,10 +135,21 @@ export const isUniqueViolation = (e: unknown): boolean => e instanceof UniqueCon
 
 /** A dangling reference: VALIDATION_ERROR naming the fields, as the reference reports it. */
 export const missingReferences = (entity: Entity, fields: readonly Field[], cause?: unknown): DBALError =>
-  new DBALError('VALIDATION_ERROR', { entity: entity.name, fields: fields.map((f) => ({ field: f.name, error: `references a missing ${f.foreignKey!.entity}` })) }, { cause })
+  new DBALError(
+    'VALIDATION_ERROR',
+    {
+      entity: entity.name,
+      fields: fields.map((f) => ({ field: f.name, error: `references a missing ${f.foreignKey!.entity}` })),
+    },
+    { cause },
+  )
 
 /** A delete refused because `by` still references a row of `entity`. */
-export const stillReferenced = (entity: string, by: { entity: Entity; field: Field }, cause?: unknown): DBALError =>
+export const stillReferenced = (
+  entity: string,
+  by: { entity: Entity; field: Field },
+  cause?: unknown,
+): DBALError =>
   new DBALError('CONFLICT', { entity, referencedBy: `${by.entity.name}.${by.field.name}` }, { cause })
 
 export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
@@ -107,18 +158,27 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   const base: ErrorDetails = ctx ? { entity: ctx.entity.name } : {}
   if (e instanceof UniqueConstraintError) {
     const u = uniqueOf(d, ctx)
-    return new DBALError('CONFLICT', u ? { entity: u.entity.name, unique: u.fields.map((f) => f.name) } : base, { cause: e })
+    return new DBALError(
+      'CONFLICT',
+      u ? { entity: u.entity.name, unique: u.fields.map((f) => f.name) } : base,
+      { cause: e },
+    )
   }
   if (e instanceof ForeignKeyConstraintError) {
     const fk = foreignKeyOf(e, ctx)
     if (fk?.child) return missingReferences(fk.entity, [fk.field], e)
     if (fk) return stillReferenced(entityOf(fk.field.foreignKey!.entity).name, fk, e)
-    return ctx?.write === 'delete' ? new DBALError('CONFLICT', base, { cause: e }) : new DBALError('VALIDATION_ERROR', { ...base, fields: [] }, { cause: e })
+    return ctx?.write === 'delete'
+      ? new DBALError('CONFLICT', base, { cause: e })
+      : new DBALError('VALIDATION_ERROR', { ...base, fields: [] }, { cause: e })
   }
   if (isTimeout(e, d)) return new DBALError('TIMEOUT', base, { cause: e })
   if (isConnectionLoss(e, d)) return new DBALError('DATABASE_ERROR', base, { cause: e })
   if (e instanceof ValidationError) {
-    const fields = e.errors.map((x) => ({ field: x.path ?? '(row)', error: x.validatorKey === 'is_null' ? 'is required' : 'is invalid' }))
+    const fields = e.errors.map((x) => ({
+      field: x.path ?? '(row)',
+      error: x.validatorKey === 'is_null' ? 'is required' : 'is invalid',
+    }))
     return new DBALError('VALIDATION_ERROR', { ...base, fields }, { cause: e })
   }
   return new DBALError('INTERNAL_ERROR', base, { cause: e })

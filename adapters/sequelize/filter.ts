@@ -33,13 +33,20 @@ function textMatch(d: DialectSpec, esc: Escape, folded: Expr, op: TextOp, raw: s
   const n = codePointLength(term)
   if (op === 'contains') {
     const t = literal(esc(term))
-    const at = d.name === 'postgres' ? fn('strpos', folded, t) : d.name === 'mariadb' ? fn('LOCATE', t, folded) : fn('instr', folded, t)
+    const at =
+      d.name === 'postgres'
+        ? fn('strpos', folded, t)
+        : d.name === 'mariadb'
+          ? fn('LOCATE', t, folded)
+          : fn('instr', folded, t)
     return where(at, { [Op.gt]: 0 })
   }
   if (n === 0) return notNull(folded)
   const part =
     d.name === 'sqlite'
-      ? op === 'startsWith' ? fn('substr', folded, 1, n) : fn('substr', folded, -n)
+      ? op === 'startsWith'
+        ? fn('substr', folded, 1, n)
+        : fn('substr', folded, -n)
       : fn(op === 'startsWith' ? 'left' : 'right', folded, n)
   return where(part, { [Op.eq]: term })
 }
@@ -103,7 +110,8 @@ export class FilterCompiler {
   private path(f: Field, keys: readonly string[], op: string, value: unknown): WhereOptions {
     const p = jsonPath(this.d.name, this.esc, f.column, shadowColumn(f), keys)
     // `type IS NOT NULL` first: FALSE AND NULL is FALSE, so an absent path never yields NULL.
-    const typed = (names: readonly string[], w: WhereOptions) => and(notNull(p.type), where(p.type, { [Op.in]: [...names] }), w)
+    const typed = (names: readonly string[], w: WhereOptions) =>
+      and(notNull(p.type), where(p.type, { [Op.in]: [...names] }), w)
     const isNullish = () => or([isNull(p.type), where(p.type, { [Op.eq]: p.names.null })])
     const compare = (sqlOp: symbol, u: unknown): WhereOptions => {
       if (u === null) return isNullish()

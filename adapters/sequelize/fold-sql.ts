@@ -22,7 +22,9 @@ const POSTGRES = [
 ].join(' ')
 
 const MARIADB_TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin'
-const nonAscii = [...table.from].map((c, i) => [c, [...table.to][i]!] as const).filter(([c]) => c.codePointAt(0)! >= 128)
+const nonAscii = [...table.from]
+  .map((c, i) => [c, [...table.to][i]!] as const)
+  .filter(([c]) => c.codePointAt(0)! >= 128)
 
 // MariaDB has no translate(): ASCII-only strings use LOWER() (exact on ASCII), others are mapped code
 // point by code point through the table (LOWER() itself lags Unicode by hundreds of code points).
@@ -54,14 +56,17 @@ END`
 
 /** Statements that (re)create the function on a dialect that has one. */
 export function foldFunctionDdl(d: DialectName): string[] {
-  if (d === 'postgres') return [POSTGRES, `COMMENT ON FUNCTION ${FOLD_FUNCTION}(text) IS ${literal(FOLD_FINGERPRINT)}`]
+  if (d === 'postgres')
+    return [POSTGRES, `COMMENT ON FUNCTION ${FOLD_FUNCTION}(text) IS ${literal(FOLD_FINGERPRINT)}`]
   if (d === 'mariadb') return [`DROP FUNCTION IF EXISTS ${FOLD_FUNCTION}`, MARIADB]
   return []
 }
 
 /** A query answering the installed function's fingerprint as column `fp` (no row: not installed). */
 export function foldFingerprintQuery(d: DialectName): string | undefined {
-  if (d === 'postgres') return `SELECT obj_description(p.oid, 'pg_proc') AS fp FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${FOLD_FUNCTION}' AND n.nspname = current_schema()`
-  if (d === 'mariadb') return `SELECT ROUTINE_COMMENT AS fp FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = '${FOLD_FUNCTION}'`
+  if (d === 'postgres')
+    return `SELECT obj_description(p.oid, 'pg_proc') AS fp FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${FOLD_FUNCTION}' AND n.nspname = current_schema()`
+  if (d === 'mariadb')
+    return `SELECT ROUTINE_COMMENT AS fp FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = '${FOLD_FUNCTION}'`
   return undefined
 }

@@ -45,7 +45,9 @@ function postgres(esc: Escape, column: string, keys: readonly string[]): JsonPat
     // (PostgreSQL does not promise to evaluate the type guard first).
     number: (op, u) => where(node, { [op]: cast(literal(esc(JSON.stringify(u))), 'jsonb') }),
     folded: fn('dbal_fold', text),
-    isBoolean: (v) => ({ [Op.and]: [where(type, { [Op.eq]: 'boolean' }), where(text, { [Op.eq]: String(v) })] }),
+    isBoolean: (v) => ({
+      [Op.and]: [where(type, { [Op.eq]: 'boolean' }), where(text, { [Op.eq]: String(v) })],
+    }),
   }
 }
 
@@ -58,7 +60,9 @@ function mariadb(esc: Escape, column: string, keys: readonly string[]): JsonPath
     text: (op, u) => where(cast(fn('JSON_UNQUOTE', node), 'BINARY'), { [op]: u }),
     number: (op, u) => where(cast(node, 'DOUBLE'), { [op]: u }),
     folded: fn('dbal_fold', fn('JSON_UNQUOTE', node)),
-    isBoolean: (v) => ({ [Op.and]: [where(type, { [Op.eq]: 'BOOLEAN' }), where(cast(node, 'BINARY'), { [Op.eq]: String(v) })] }),
+    isBoolean: (v) => ({
+      [Op.and]: [where(type, { [Op.eq]: 'BOOLEAN' }), where(cast(node, 'BINARY'), { [Op.eq]: String(v) })],
+    }),
   }
 }
 
@@ -76,7 +80,13 @@ function sqlite(esc: Escape, column: string, shadow: string, keys: readonly stri
   }
 }
 
-export function jsonPath(d: DialectName, esc: Escape, column: string, shadow: string, keys: readonly string[]): JsonPath {
+export function jsonPath(
+  d: DialectName,
+  esc: Escape,
+  column: string,
+  shadow: string,
+  keys: readonly string[],
+): JsonPath {
   if (d === 'postgres') return postgres(esc, column, keys)
   if (d === 'mariadb') return mariadb(esc, column, keys)
   return sqlite(esc, column, shadow, keys)

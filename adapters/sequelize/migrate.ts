@@ -40,18 +40,29 @@ async function backfillShadow(db: Db, e: Entity, f: Field): Promise<void> {
   const rows = (await m.findAll({ attributes: [e.primary.name, f.name], raw: true })) as unknown as Row[]
   for (const r of rows) {
     const value = shadowValue(f, fromStorage(f, r[f.name]))
-    await m.update({ [shadowAttribute(f)]: value }, { where: { [e.primary.name]: r[e.primary.name] }, hooks: false, validate: false })
+    await m.update(
+      { [shadowAttribute(f)]: value },
+      { where: { [e.primary.name]: r[e.primary.name] }, hooks: false, validate: false },
+    )
   }
 }
 
 async function tables(db: Db, qi: QueryInterface): Promise<string[]> {
   const changes: string[] = []
-  const existing = new Set((await qi.showAllTables()).map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName)))
-  const options = db.spec.name === 'mariadb' ? { engine: 'InnoDB', charset: 'utf8mb4', collate: 'utf8mb4_nopad_bin' } : {}
+  const existing = new Set(
+    (await qi.showAllTables()).map((t) =>
+      typeof t === 'string' ? t : (t as { tableName: string }).tableName,
+    ),
+  )
+  const options =
+    db.spec.name === 'mariadb' ? { engine: 'InnoDB', charset: 'utf8mb4', collate: 'utf8mb4_nopad_bin' } : {}
   for (const e of dependencyOrder()) {
     const cols = columns(db, e)
     if (!existing.has(e.table)) {
-      await qi.createTable(e.table, Object.fromEntries(cols.map((c) => [c.field, c])), { ...options, withoutForeignKeyConstraints: db.spec.name !== 'sqlite' } as object)
+      await qi.createTable(e.table, Object.fromEntries(cols.map((c) => [c.field, c])), {
+        ...options,
+        withoutForeignKeyConstraints: db.spec.name !== 'sqlite',
+      } as object)
       changes.push(`create table ${e.table}`)
       continue
     }
@@ -61,8 +72,13 @@ async function tables(db: Db, qi: QueryInterface): Promise<string[]> {
       // A required column without a default cannot be NOT NULL on a table that already has rows.
       const nullable = hasRows && c.defaultValue === undefined
       await qi.addColumn(e.table, c.field, { ...c, allowNull: nullable || c.allowNull !== false })
-      changes.push(`add column ${e.table}.${c.field}${nullable && c.allowNull === false ? ' (nullable: the table has rows)' : ''}`)
-      const shadowed = db.spec.fold === 'shadow' ? e.fields.find((f) => foldable(f) && shadowColumn(f) === c.field) : undefined
+      changes.push(
+        `add column ${e.table}.${c.field}${nullable && c.allowNull === false ? ' (nullable: the table has rows)' : ''}`,
+      )
+      const shadowed =
+        db.spec.fold === 'shadow'
+          ? e.fields.find((f) => foldable(f) && shadowColumn(f) === c.field)
+          : undefined
       if (shadowed && hasRows) await backfillShadow(db, e, shadowed)
     }
   }
@@ -86,7 +102,10 @@ async function foreignKeys(db: Db, qi: QueryInterface): Promise<string[]> {
   if (db.spec.name === 'sqlite') return []
   const changes: string[] = []
   for (const e of dependencyOrder()) {
-    const refs = (await qi.getForeignKeyReferencesForTable(e.table)) as { constraintName?: string; constraint_name?: string }[]
+    const refs = (await qi.getForeignKeyReferencesForTable(e.table)) as {
+      constraintName?: string
+      constraint_name?: string
+    }[]
     const existing = new Set(refs.map((r) => r.constraintName ?? r.constraint_name))
     for (const f of e.foreignKeys) {
       const name = foreignKeyName(e, f)
@@ -108,5 +127,10 @@ async function foreignKeys(db: Db, qi: QueryInterface): Promise<string[]> {
 
 export async function migrate(db: Db): Promise<string[]> {
   const qi = db.sequelize.getQueryInterface()
-  return [...(await foldFunction(db)), ...(await tables(db, qi)), ...(await indexes(db, qi)), ...(await foreignKeys(db, qi))]
+  return [
+    ...(await foldFunction(db)),
+    ...(await tables(db, qi)),
+    ...(await indexes(db, qi)),
+    ...(await foreignKeys(db, qi)),
+  ]
 }

@@ -69,7 +69,9 @@ export class SqlAdapter implements Adapter {
   private mapError(err: unknown, e?: Entity): unknown {
     if (err instanceof DBALError) return err
     const f = this.o.classify(err, e)
-    return f.kind === 'error' ? f.error : new DBALError('INTERNAL_ERROR', e ? { entity: e.name } : undefined, { cause: err })
+    return f.kind === 'error'
+      ? f.error
+      : new DBALError('INTERNAL_ERROR', e ? { entity: e.name } : undefined, { cause: err })
   }
 
   private lookup(): Lookup {
@@ -139,7 +141,9 @@ export class SqlAdapter implements Adapter {
     const fail = (e: unknown) => {
       throw this.mapError(e, s.e)
     }
-    return this.scope.exclusive(() => this.scope.conn.get(s.byId, [id]).then((row) => (row ? s.codec.decode(row) : null), fail))
+    return this.scope.exclusive(() =>
+      this.scope.conn.get(s.byId, [id]).then((row) => (row ? s.codec.decode(row) : null), fail),
+    )
   }
 
   async update(entity: string, id: string, patch: Row): Promise<Row | null> {
@@ -158,7 +162,11 @@ export class SqlAdapter implements Adapter {
     const s = this.sql(entity)
     if (!CANONICAL_ID.test(id)) return false
     const filter: Cond = { kind: 'cmp', field: s.e.primary.name, op: 'eq', value: id }
-    return this.write$(s, { kind: 'delete', filter }, async () => (await this.single((c) => c.run(s.deleteById, [id]))) > 0)
+    return this.write$(
+      s,
+      { kind: 'delete', filter },
+      async () => (await this.single((c) => c.run(s.deleteById, [id]))) > 0,
+    )
   }
 
   async list(entity: string, q: ListQuery): Promise<{ data: Row[]; total: number }> {
@@ -221,14 +229,18 @@ export class SqlAdapter implements Adapter {
   }
 
   transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    return this.scope.transaction((inner) => fn(new SqlAdapter(this.o, { shared: this.shared, scope: inner })))
+    return this.scope.transaction((inner) =>
+      fn(new SqlAdapter(this.o, { shared: this.shared, scope: inner })),
+    )
   }
 
   /** Creates what is missing of the schema (or of `target`); returns the changes, empty when none. */
   migrate(target: Schema = this.shared.schema): Promise<string[]> {
-    return this.scope.atomic((c) => migrate(this.o.dialect, this.o.catalog, c, target)).catch((e: unknown) => {
-      throw this.mapError(e)
-    })
+    return this.scope
+      .atomic((c) => migrate(this.o.dialect, this.o.catalog, c, target))
+      .catch((e: unknown) => {
+        throw this.mapError(e)
+      })
   }
 
   /**

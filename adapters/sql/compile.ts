@@ -9,7 +9,15 @@ import { DBALError } from '../../core/errors.ts'
 import type { Cond, SortKey } from '../../core/query.ts'
 import type { Entity, Field } from '../../core/schema.ts'
 import { foldCase } from '../../core/text.ts'
-import { OPERATORS, quote, type Dialect, type JsonScalar, type Ordering, type Params, type TextMatch } from './dialect.ts'
+import {
+  OPERATORS,
+  quote,
+  type Dialect,
+  type JsonScalar,
+  type Ordering,
+  type Params,
+  type TextMatch,
+} from './dialect.ts'
 
 const TRUE = '(1 = 1)'
 const FALSE = '(1 = 0)'
@@ -17,7 +25,8 @@ const ORDERINGS: readonly string[] = ['eq', 'gt', 'gte', 'lt', 'lte']
 const TEXT_MATCHES: readonly string[] = ['contains', 'startsWith', 'endsWith']
 
 const negate = (sql: string) => `NOT COALESCE(${sql}, FALSE)`
-const anyOf = (parts: string[]) => (parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`)
+const anyOf = (parts: string[]) =>
+  parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`
 
 function bad(e: Entity, field: string, error: string): DBALError {
   return new DBALError('VALIDATION_ERROR', { entity: e.name, fields: [{ field, error }] })
@@ -65,7 +74,8 @@ function column(d: Dialect, e: Entity, f: Field, c: Cmp, p: Params): string {
   throw bad(e, c.field, 'unknown operator')
 }
 
-const isScalar = (v: unknown): v is JsonScalar => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+const isScalar = (v: unknown): v is JsonScalar =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 
 /** A comparison on a dot path inside a JSON column: only values of the same JSON type ever match. */
 function jsonPath(d: Dialect, e: Entity, f: Field, c: Cmp, path: readonly string[], p: Params): string {
@@ -88,8 +98,10 @@ function jsonPath(d: Dialect, e: Entity, f: Field, c: Cmp, path: readonly string
     case 'exists':
       return v ? negate(d.jsonIsNull(col, path, p)) : d.jsonIsNull(col, path, p)
   }
-  if (TEXT_MATCHES.includes(c.op) && typeof v === 'string') return d.textMatch(c.op as TextMatch, d.jsonText(col, path, p), foldCase(v), p)
-  if (ORDERINGS.includes(c.op) && (typeof v === 'string' || typeof v === 'number')) return d.jsonCompare(col, path, c.op as Ordering, v, p)
+  if (TEXT_MATCHES.includes(c.op) && typeof v === 'string')
+    return d.textMatch(c.op as TextMatch, d.jsonText(col, path, p), foldCase(v), p)
+  if (ORDERINGS.includes(c.op) && (typeof v === 'string' || typeof v === 'number'))
+    return d.jsonCompare(col, path, c.op as Ordering, v, p)
   throw bad(e, c.field, `$${c.op} does not take this value`)
 }
 

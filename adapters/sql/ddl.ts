@@ -30,7 +30,8 @@ function columnDef(d: Dialect, s: Schema, e: Entity, f: Field, adding: boolean):
   let sql = `${quote(f.column)} ${d.columnType(f)}`
   if (f.required && (!adding || f.default !== undefined)) sql += ' NOT NULL'
   if (f.default !== undefined) sql += ` DEFAULT ${d.literal(f, f.default)}`
-  if (adding && f.foreignKey && d.inlineForeignKeys) sql += ` CONSTRAINT ${quote(foreignKeyName(e, f))} ${references(s, f)}`
+  if (adding && f.foreignKey && d.inlineForeignKeys)
+    sql += ` CONSTRAINT ${quote(foreignKeyName(e, f))} ${references(s, f)}`
   return sql
 }
 
@@ -38,13 +39,24 @@ export function createTable(d: Dialect, s: Schema, e: Entity): DdlObject {
   const parts = e.fields.map((f) => columnDef(d, s, e, f, false))
   parts.push(`CONSTRAINT ${quote(primaryKeyName(e))} PRIMARY KEY (${quote(e.primary.column)})`)
   if (d.inlineForeignKeys) {
-    for (const f of e.foreignKeys) parts.push(`CONSTRAINT ${quote(foreignKeyName(e, f))} FOREIGN KEY (${quote(f.column)}) ${references(s, f)}`)
+    for (const f of e.foreignKeys)
+      parts.push(
+        `CONSTRAINT ${quote(foreignKeyName(e, f))} FOREIGN KEY (${quote(f.column)}) ${references(s, f)}`,
+      )
   }
-  return { kind: 'table', name: e.table, sql: `CREATE TABLE ${quote(e.table)} (\n  ${parts.join(',\n  ')}\n)` }
+  return {
+    kind: 'table',
+    name: e.table,
+    sql: `CREATE TABLE ${quote(e.table)} (\n  ${parts.join(',\n  ')}\n)`,
+  }
 }
 
 export function addColumn(d: Dialect, s: Schema, e: Entity, f: Field): DdlObject {
-  return { kind: 'column', name: `${e.table}.${f.column}`, sql: `ALTER TABLE ${quote(e.table)} ADD COLUMN ${columnDef(d, s, e, f, true)}` }
+  return {
+    kind: 'column',
+    name: `${e.table}.${f.column}`,
+    sql: `ALTER TABLE ${quote(e.table)} ADD COLUMN ${columnDef(d, s, e, f, true)}`,
+  }
 }
 
 /** Unique indexes first (foreign keys need them), then the plain ones. */
@@ -82,7 +94,8 @@ export function constraints(s: Schema): ReadonlyMap<string, Constraint> {
     for (const e of s.entities) {
       built.set(primaryKeyName(e), { entity: e, kind: 'unique', fields: [e.primary] })
       for (const u of e.uniques) built.set(u.name, { entity: e, kind: 'unique', fields: u.fields })
-      for (const f of e.foreignKeys) built.set(foreignKeyName(e, f), { entity: e, kind: 'foreignKey', fields: [f] })
+      for (const f of e.foreignKeys)
+        built.set(foreignKeyName(e, f), { entity: e, kind: 'foreignKey', fields: [f] })
     }
     byName.set(s, (m = built))
   }
@@ -95,7 +108,8 @@ export function referencingFirst(s: Schema): Entity[] {
   const visit = (e: Entity, path: Set<Entity>) => {
     if (out.includes(e) || path.has(e)) return
     path.add(e)
-    for (const re of s.entities) if (re !== e && re.foreignKeys.some((f) => f.foreignKey!.entity === e.name)) visit(re, path)
+    for (const re of s.entities)
+      if (re !== e && re.foreignKeys.some((f) => f.foreignKey!.entity === e.name)) visit(re, path)
     out.push(e)
   }
   for (const e of s.entities) visit(e, new Set())

@@ -9,7 +9,13 @@ export type Ordering = 'eq' | 'gt' | 'gte' | 'lt' | 'lte'
 export type TextMatch = 'contains' | 'startsWith' | 'endsWith'
 export type JsonScalar = string | number | boolean
 
-export const OPERATORS: Readonly<Record<Ordering, string>> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' }
+export const OPERATORS: Readonly<Record<Ordering, string>> = {
+  eq: '=',
+  gt: '>',
+  gte: '>=',
+  lt: '<',
+  lte: '<=',
+}
 
 /** The bound parameters of one statement; `add` returns the placeholder that stands for the value. */
 export class Params {

@@ -39,8 +39,10 @@ const target = (s: Schema, f: Field) => {
   const t = s.entity.get(f.foreignKey!.entity)!
   return { t, tf: t.fields.find((x) => x.column === f.foreignKey!.field)! }
 }
-const conflict = (e: Entity, fields: readonly Field[]) => new DBALError('CONFLICT', { entity: e.name, unique: fields.map((f) => f.name) })
-const referenced = (e: Entity, by: Entity, f: Field) => new DBALError('CONFLICT', { entity: e.name, referencedBy: `${by.name}.${f.name}` })
+const conflict = (e: Entity, fields: readonly Field[]) =>
+  new DBALError('CONFLICT', { entity: e.name, unique: fields.map((f) => f.name) })
+const referenced = (e: Entity, by: Entity, f: Field) =>
+  new DBALError('CONFLICT', { entity: e.name, referencedBy: `${by.name}.${f.name}` })
 
 class Replay {
   constructor(
@@ -50,17 +52,23 @@ class Replay {
   ) {}
 
   /** The first unique `row` collides on: DB rows not in `replaced`, or rows in `mine` (already written). */
-  async collision(row: Row, self: string | undefined, mine: readonly Row[]): Promise<readonly Field[] | undefined> {
+  async collision(
+    row: Row,
+    self: string | undefined,
+    mine: readonly Row[],
+  ): Promise<readonly Field[] | undefined> {
     const e = this.e
     const id = e.primary.name
     const replaced = mine.map((r) => r[id])
-    const candidates = self === undefined ? [[e.primary], ...e.uniques.map((u) => u.fields)] : e.uniques.map((u) => u.fields)
+    const candidates =
+      self === undefined ? [[e.primary], ...e.uniques.map((u) => u.fields)] : e.uniques.map((u) => u.fields)
     for (const fields of candidates) {
       if (fields.some((f) => row[f.name] === null || row[f.name] === undefined)) continue
       const same = (r: Row) => r[id] !== self && fields.every((f) => r[f.name] === row[f.name])
       if (mine.some(same)) return fields
       const others = self === undefined ? replaced : [...replaced, self]
-      if (await this.x.exists(e, all(...fields.map((f) => eq(f.name, row[f.name])), notIn(id, others)))) return fields
+      if (await this.x.exists(e, all(...fields.map((f) => eq(f.name, row[f.name])), notIn(id, others))))
+        return fields
     }
     return undefined
   }
@@ -72,7 +80,8 @@ class Replay {
       const v = row[f.name]
       if (v === null || v === undefined) continue
       const { t, tf } = target(this.s, f)
-      const found = (t === this.e && mine.some((r) => r[tf.name] === v)) || (await this.x.exists(t, eq(tf.name, v)))
+      const found =
+        (t === this.e && mine.some((r) => r[tf.name] === v)) || (await this.x.exists(t, eq(tf.name, v)))
       if (!found) out.push({ field: f.name, error: `references a missing ${t.name}` })
     }
     return out
@@ -80,7 +89,11 @@ class Replay {
 
   /** Foreign keys pointing at this entity. */
   referencing(action: 'onDelete' | 'onUpdate'): { re: Entity; f: Field }[] {
-    return this.s.entities.flatMap((re) => re.foreignKeys.filter((f) => f.foreignKey!.entity === this.e.name && f.foreignKey![action] === 'restrict').map((f) => ({ re, f })))
+    return this.s.entities.flatMap((re) =>
+      re.foreignKeys
+        .filter((f) => f.foreignKey!.entity === this.e.name && f.foreignKey![action] === 'restrict')
+        .map((f) => ({ re, f })),
+    )
   }
 
   async blocked(row: Row, action: 'onDelete' | 'onUpdate', next?: Row): Promise<DBALError | undefined> {
@@ -134,17 +147,30 @@ function fallback(s: Schema, e: Entity, fault: Exclude<Fault, { kind: 'error' }>
   const c = fault.constraint === undefined ? undefined : constraints(s).get(fault.constraint)
   if (fault.kind === 'unique') {
     const cols = fault.columns?.join(',')
-    const fields = c?.fields ?? [[e.primary], ...e.uniques.map((u) => u.fields)].find((fs) => fs.map((f) => f.column).join(',') === cols)
-    return new DBALError('CONFLICT', fields ? { entity: e.name, unique: fields.map((f) => f.name) } : { entity: e.name })
+    const fields =
+      c?.fields ??
+      [[e.primary], ...e.uniques.map((u) => u.fields)].find(
+        (fs) => fs.map((f) => f.column).join(',') === cols,
+      )
+    return new DBALError(
+      'CONFLICT',
+      fields ? { entity: e.name, unique: fields.map((f) => f.name) } : { entity: e.name },
+    )
   }
   const f = c?.kind === 'foreignKey' ? c.fields[0] : undefined
   if (w.kind === 'delete' || (c && c.entity !== e)) {
     const by = c?.entity
     const to = f ? s.entity.get(f.foreignKey!.entity)!.name : e.name
-    return new DBALError('CONFLICT', by && f ? { entity: to, referencedBy: `${by.name}.${f.name}` } : { entity: e.name })
+    return new DBALError(
+      'CONFLICT',
+      by && f ? { entity: to, referencedBy: `${by.name}.${f.name}` } : { entity: e.name },
+    )
   }
   const fields = f ? [f] : e.foreignKeys.filter((x) => w.kind === 'insert' || x.name in w.patch)
-  return new DBALError('VALIDATION_ERROR', { entity: e.name, fields: fields.map((x) => ({ field: x.name, error: `references a missing ${x.foreignKey!.entity}` })) })
+  return new DBALError('VALIDATION_ERROR', {
+    entity: e.name,
+    fields: fields.map((x) => ({ field: x.name, error: `references a missing ${x.foreignKey!.entity}` })),
+  })
 }
 
 /** The DBALError for a failed write; lookups run after the failed statement was rolled back. */

@@ -41,7 +41,10 @@ export class Scope {
   /** Runs one operation: alone on its transaction, and never on one that has finished. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (!this.tx) return fn()
-    if (!this.open) return Promise.reject(new DBALError('INTERNAL_ERROR', { problem: 'the transaction has already finished' }))
+    if (!this.open)
+      return Promise.reject(
+        new DBALError('INTERNAL_ERROR', { problem: 'the transaction has already finished' }),
+      )
     return this.tx.lock.run(fn)
   }
 

@@ -49,12 +49,18 @@ export class EntitySql {
 
   private field(name: string): Field {
     const f = this.e.field.get(name)
-    if (!f) throw new DBALError('VALIDATION_ERROR', { entity: this.e.name, fields: [{ field: name, error: 'unknown field' }] })
+    if (!f)
+      throw new DBALError('VALIDATION_ERROR', {
+        entity: this.e.name,
+        fields: [{ field: name, error: 'unknown field' }],
+      })
     return f
   }
 
   private assignments(keys: readonly string[], patch: Row, p: Params): string {
-    return keys.map((k) => `${quote(this.field(k).column)} = ${this.d.param(this.field(k), patch[k] ?? null, p)}`).join(', ')
+    return keys
+      .map((k) => `${quote(this.field(k).column)} = ${this.d.param(this.field(k), patch[k] ?? null, p)}`)
+      .join(', ')
   }
 
   /** UPDATE ... WHERE id = ? RETURNING ..., for a patch of these fields (parameters: values, then the id). */
@@ -88,27 +94,42 @@ export class EntitySql {
     const where = compileWhere(this.d, this.e, filter, p)
     const created = this.e.createdField ? [{ field: this.e.createdField.name, dir: 'asc' as const }] : []
     const order = compileOrder(this.d, this.e, [...created, { field: this.e.primary.name, dir: 'asc' }])
-    return { sql: `SELECT ${this.codec.select} FROM ${this.table} WHERE ${where}${order} LIMIT ${p.add(limit)}`, params: p.values }
+    return {
+      sql: `SELECT ${this.codec.select} FROM ${this.table} WHERE ${where}${order} LIMIT ${p.add(limit)}`,
+      params: p.values,
+    }
   }
 
   count(filter: Cond): Statement {
     const p = new Params(this.d.placeholder)
-    return { sql: `SELECT COUNT(*) AS n FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)}`, params: p.values }
+    return {
+      sql: `SELECT COUNT(*) AS n FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)}`,
+      params: p.values,
+    }
   }
 
   exists(filter: Cond): Statement {
     const p = new Params(this.d.placeholder)
-    return { sql: `SELECT 1 AS x FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)} LIMIT 1`, params: p.values }
+    return {
+      sql: `SELECT 1 AS x FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)} LIMIT 1`,
+      params: p.values,
+    }
   }
 
   updateWhere(filter: Cond, patch: Row): Statement {
     const p = new Params(this.d.placeholder)
     const set = this.assignments(Object.keys(patch), patch, p)
-    return { sql: `UPDATE ${this.table} SET ${set} WHERE ${compileWhere(this.d, this.e, filter, p)}`, params: p.values }
+    return {
+      sql: `UPDATE ${this.table} SET ${set} WHERE ${compileWhere(this.d, this.e, filter, p)}`,
+      params: p.values,
+    }
   }
 
   deleteWhere(filter: Cond): Statement {
     const p = new Params(this.d.placeholder)
-    return { sql: `DELETE FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)}`, params: p.values }
+    return {
+      sql: `DELETE FROM ${this.table} WHERE ${compileWhere(this.d, this.e, filter, p)}`,
+      params: p.values,
+    }
   }
 }

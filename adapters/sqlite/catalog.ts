@@ -7,7 +7,10 @@ import type { Catalog } from '../sql/migrate.ts'
 export const sqliteCatalog: Catalog = {
   async read(conn) {
     const tables = new Map<string, Set<string>>()
-    const names = await conn.all(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'`, [])
+    const names = await conn.all(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'`,
+      [],
+    )
     for (const { name } of names) {
       const columns = await conn.all('SELECT name FROM pragma_table_info(?)', [name])
       tables.set(String(name), new Set(columns.map((c) => String(c.name))))

@@ -21,7 +21,10 @@ const TYPES: Readonly<Record<FieldType, string>> = {
 }
 
 /** json_type names per JSON scalar kind. */
-const JSON_KIND: Readonly<Record<'string' | 'number', string>> = { string: `= 'text'`, number: `IN ('integer', 'real')` }
+const JSON_KIND: Readonly<Record<'string' | 'number', string>> = {
+  string: `= 'text'`,
+  number: `IN ('integer', 'real')`,
+}
 
 /** A JSON path is bound as a parameter, so that no key from a filter is ever part of the SQL text. */
 const path$ = (path: readonly string[], p: Params) => p.add(`$${path.map((k) => `."${k}"`).join('')}`)
@@ -62,11 +65,13 @@ export const sqliteDialect: Dialect = {
   jsonIsNull: (column, path, p) => `COALESCE(json_type(${column}, ${path$(path, p)}), 'null') = 'null'`,
   jsonCompare(column, path, op, v: JsonScalar, p) {
     // json_extract turns true into 1: booleans are told apart by their JSON type instead.
-    if (typeof v === 'boolean') return `json_type(${column}, ${path$(path, p)}) = ${p.add(v ? 'true' : 'false')}`
+    if (typeof v === 'boolean')
+      return `json_type(${column}, ${path$(path, p)}) = ${p.add(v ? 'true' : 'false')}`
     const kind = typeof v === 'string' ? 'string' : 'number'
     return `(json_type(${column}, ${path$(path, p)}) ${JSON_KIND[kind]} AND json_extract(${column}, ${path$(path, p)}) ${OPERATORS[op]} ${p.add(v)})`
   },
-  jsonText: (column, path, p) => `CASE WHEN json_type(${column}, ${path$(path, p)}) = 'text' THEN json_extract(${column}, ${path$(path, p)}) END`,
+  jsonText: (column, path, p) =>
+    `CASE WHEN json_type(${column}, ${path$(path, p)}) = 'text' THEN json_extract(${column}, ${path$(path, p)}) END`,
   statementAbortsTransaction: false,
   inlineForeignKeys: true,
   // IMMEDIATE takes the write lock up front, so two connections to one file never deadlock on upgrade.

@@ -15,10 +15,16 @@ const columnsOf = (message: string): string[] =>
   (message.split(': ')[1] ?? '').split(', ').map((c) => c.slice(c.lastIndexOf('.') + 1))
 
 export function classify(err: unknown, e?: Entity): Fault {
-  const code = typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : ''
+  const code =
+    typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
+      ? (err as { code: string }).code
+      : ''
   const message = err instanceof Error ? err.message : String(err)
   const where = e ? { entity: e.name } : {}
-  const fail = (c: 'TIMEOUT' | 'DATABASE_ERROR' | 'INTERNAL_ERROR' | 'VALIDATION_ERROR', extra?: object): Fault => ({
+  const fail = (
+    c: 'TIMEOUT' | 'DATABASE_ERROR' | 'INTERNAL_ERROR' | 'VALIDATION_ERROR',
+    extra?: object,
+  ): Fault => ({
     kind: 'error',
     error: new DBALError(c, { ...where, ...extra }, { cause: err }),
   })
@@ -38,8 +44,10 @@ export function classify(err: unknown, e?: Entity): Fault {
       return fail('VALIDATION_ERROR', { fields: [{ field, error: 'is required' }] })
     }
   }
-  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_INTERRUPT') return fail('TIMEOUT')
+  if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_INTERRUPT')
+    return fail('TIMEOUT')
   if (UNAVAILABLE.test(code)) return fail('DATABASE_ERROR', { errno: code })
-  if (err instanceof TypeError && message.includes('database connection is not open')) return fail('DATABASE_ERROR', { reason: 'closed' })
+  if (err instanceof TypeError && message.includes('database connection is not open'))
+    return fail('DATABASE_ERROR', { reason: 'closed' })
   return fail('INTERNAL_ERROR', code ? { errno: code } : undefined)
 }

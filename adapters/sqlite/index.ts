@@ -17,7 +17,15 @@ export function sqliteAdapter(o: SqliteAdapterOptions = {}): SqlAdapter {
     dialect: sqliteDialect,
     driver: openSqlite(o),
     classify,
-    capabilities: ['transactions', 'nestedTransactions', 'jsonQueries', 'aggregations', 'relations', 'migrations', 'schemaIntrospection'],
+    capabilities: [
+      'transactions',
+      'nestedTransactions',
+      'jsonQueries',
+      'aggregations',
+      'relations',
+      'migrations',
+      'schemaIntrospection',
+    ],
     catalog: sqliteCatalog,
     schema: o.schema,
   })

@@ -13,7 +13,13 @@ export const ANONYMOUS: Actor = { kind: 'anonymous' }
 /** A user as the ACL sees it; the role must be one the policy ranks. */
 export function userActor(user: { id?: unknown; username?: unknown; role?: unknown }): Actor {
   const { id, username, role } = user ?? {}
-  if (typeof id !== 'string' || typeof username !== 'string' || typeof role !== 'string' || role === 'anonymous' || !policy.callers.has(role))
+  if (
+    typeof id !== 'string' ||
+    typeof username !== 'string' ||
+    typeof role !== 'string' ||
+    role === 'anonymous' ||
+    !policy.callers.has(role)
+  )
     throw new DBALError('UNAUTHORIZED', { reason: 'not a user with a known role' })
   return { kind: 'user', id: id.toLowerCase(), username, role }
 }
@@ -21,4 +27,5 @@ export function userActor(user: { id?: unknown; username?: unknown; role?: unkno
 export const roleOf = (a: Actor): string => (a.kind === 'user' ? a.role : a.kind)
 
 /** The actor as written into an audit record. */
-export const auditActor = (a: Actor) => (a.kind === 'user' ? { id: a.id, username: a.username, role: a.role } : { role: a.kind })
+export const auditActor = (a: Actor) =>
+  a.kind === 'user' ? { id: a.id, username: a.username, role: a.role } : { role: a.kind }

@@ -78,9 +78,20 @@ export class AclAdapter implements Adapter {
     if (patch.role !== undefined) {
       // Every matched row must accept the new role; the actor's own row is checked as itself.
       const a = this.actor
-      const own = a.kind === 'user' ? await this.inner.count(entity, and(s.filter, { kind: 'cmp', field: 'id', op: 'eq', value: a.id })) : 0
-      checkRole(a, s.g, entity, 'update', patch.role, own && a.kind === 'user' ? { id: a.id, role: a.role } : undefined)
-      if (s.g.role === 'unchanged' && a.kind === 'user' && patch.role !== a.role) throw forbidden(entity, 'update', 'role cannot be changed')
+      const own =
+        a.kind === 'user'
+          ? await this.inner.count(entity, and(s.filter, { kind: 'cmp', field: 'id', op: 'eq', value: a.id }))
+          : 0
+      checkRole(
+        a,
+        s.g,
+        entity,
+        'update',
+        patch.role,
+        own && a.kind === 'user' ? { id: a.id, role: a.role } : undefined,
+      )
+      if (s.g.role === 'unchanged' && a.kind === 'user' && patch.role !== a.role)
+        throw forbidden(entity, 'update', 'role cannot be changed')
     }
     return this.inner.updateMany(entity, s.filter, patch)
   }

@@ -33,13 +33,17 @@ export function loadPolicy(dir = SCHEMA_DIR): Policy {
   const r = new Reader(file, '', parse(readFileSync(file, 'utf8')))
   r.object(['callers', 'entities', 'gateways', 'own_role_locked'])
   const callers = new Map(
-    r.child('callers').entries().map(([name, x]) => {
-      x.object(['rank', 'level'])
-      return [name, { rank: x.child('rank').number(), level: x.child('level').number() }] as const
-    }),
+    r
+      .child('callers')
+      .entries()
+      .map(([name, x]) => {
+        x.object(['rank', 'level'])
+        return [name, { rank: x.child('rank').number(), level: x.child('level').number() }] as const
+      }),
   )
   const userRoles = schema.entity.get('User')!.field.get('role')!.values!
-  for (const role of userRoles) if (!callers.has(role)) r.child('callers').fail(`role ${role} of User.role has no rank`)
+  for (const role of userRoles)
+    if (!callers.has(role)) r.child('callers').fail(`role ${role} of User.role has no rank`)
   const grants = new Map<string, Map<string, Grant[]>>()
   for (const [entity, er] of r.child('entities').entries()) {
     const ops = schema.operations.get(entity) ?? er.fail('no public entity of this name')
@@ -52,13 +56,19 @@ export function loadPolicy(dir = SCHEMA_DIR): Policy {
         gr.items().map((g) => {
           g.object(['min', 'rows', 'role'])
           const min = g.child('min').oneOf([...callers.keys()])
-          return { min, minRank: callers.get(min)!.rank, rows: g.optional('rows', (x) => x.oneOf(ROW_RULES)), role: g.optional('role', (x) => x.oneOf(ROLE_RULES)) }
+          return {
+            min,
+            minRank: callers.get(min)!.rank,
+            rows: g.optional('rows', (x) => x.oneOf(ROW_RULES)),
+            role: g.optional('role', (x) => x.oneOf(ROLE_RULES)),
+          }
         }),
       )
     }
     grants.set(entity, byClass)
   }
-  for (const e of schema.operations.keys()) if (!grants.has(e)) r.child('entities').fail(`${e} has no entry (use {} for system only)`)
+  for (const e of schema.operations.keys())
+    if (!grants.has(e)) r.child('entities').fail(`${e} has no entry (use {} for system only)`)
   const gateways = new Set(r.child('gateways').strings())
   for (const g of gateways) {
     const [e, op] = g.split('.')

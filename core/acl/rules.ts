@@ -18,10 +18,14 @@ const UNRESTRICTED: Grant = { min: 'system', minRank: Number.NEGATIVE_INFINITY }
 export function grantFor(a: Actor, entity: string, cls: string): Grant | undefined {
   if (a.kind === 'system') return UNRESTRICTED
   const r = rank(roleOf(a))
-  return policy.grants.get(entity)?.get(cls)?.find((g) => r >= g.minRank)
+  return policy.grants
+    .get(entity)
+    ?.get(cls)
+    ?.find((g) => r >= g.minRank)
 }
 
-export const forbidden = (entity: string, operation: string, reason: string) => new DBALError('FORBIDDEN', { entity, operation, reason })
+export const forbidden = (entity: string, operation: string, reason: string) =>
+  new DBALError('FORBIDDEN', { entity, operation, reason })
 
 export function requireGrant(a: Actor, entity: string, cls: string): Grant {
   const g = grantFor(a, entity, cls)
@@ -37,7 +41,12 @@ export function rowFilter(a: Actor, g: Grant): Cond {
     case 'self':
       return { kind: 'cmp', field: 'id', op: 'eq', value: a.kind === 'user' ? a.id : '' }
     case 'rank_at_most_own':
-      return { kind: 'cmp', field: 'role', op: 'in', value: [...policy.callers].filter(([, c]) => c.rank <= rank(roleOf(a))).map(([name]) => name) }
+      return {
+        kind: 'cmp',
+        field: 'role',
+        op: 'in',
+        value: [...policy.callers].filter(([, c]) => c.rank <= rank(roleOf(a))).map(([name]) => name),
+      }
     case 'level_at_most_own':
       return { kind: 'cmp', field: 'level', op: 'lte', value: level(a) }
   }
@@ -61,11 +70,20 @@ export function rowAllowed(a: Actor, g: Grant, row: Row): boolean {
  * A role written by the actor: within the grant's rule, and never a change of the actor's own role.
  * `current` is the row's role before the write (undefined for a create).
  */
-export function checkRole(a: Actor, g: Grant, entity: string, cls: string, role: unknown, current: { id?: unknown; role?: unknown } | undefined): void {
+export function checkRole(
+  a: Actor,
+  g: Grant,
+  entity: string,
+  cls: string,
+  role: unknown,
+  current: { id?: unknown; role?: unknown } | undefined,
+): void {
   if (role === undefined) return
   const deny = (reason: string) => forbidden(entity, cls, reason)
-  if (g.role === 'at_most_own' && !(rank(role as string) >= 0 && rank(role as string) <= rank(roleOf(a)))) throw deny('role above your own')
+  if (g.role === 'at_most_own' && !(rank(role as string) >= 0 && rank(role as string) <= rank(roleOf(a))))
+    throw deny('role above your own')
   if (g.role === 'user_only' && role !== 'user') throw deny('only the role user may be given')
   if (g.role === 'unchanged' && current && role !== current.role) throw deny('role cannot be changed')
-  if (policy.ownRoleLocked && a.kind === 'user' && current?.id === a.id && role !== current.role) throw deny('your own role cannot be changed')
+  if (policy.ownRoleLocked && a.kind === 'user' && current?.id === a.id && role !== current.role)
+    throw deny('your own role cannot be changed')
 }

@@ -56,7 +56,8 @@ export async function update(ctx: Context, e: Entity, input: Row): Promise<Row> 
 
 export async function remove(ctx: Context, e: Entity, input: Row): Promise<boolean> {
   const current = await readVisible(ctx, e, input.id)
-  if (!(await ctx.adapter.delete(e.name, current[e.primary.name] as string))) throw new DBALError('NOT_FOUND', { entity: e.name, id: input.id as string })
+  if (!(await ctx.adapter.delete(e.name, current[e.primary.name] as string)))
+    throw new DBALError('NOT_FOUND', { entity: e.name, id: input.id as string })
   return true
 }
 
@@ -84,7 +85,10 @@ export async function createMany(ctx: Context, e: Entity, input: Row): Promise<n
 /** A bulk write needs a filter: an empty one would touch every row (CONTRACT §4). */
 function bulkFilter(ctx: Context, e: Entity, filter: unknown) {
   const own = parseFilter(e, filter)
-  if (isAll(own)) throw validationError([{ field: 'filter', error: 'must not be empty for a bulk operation' }], { entity: e.name })
+  if (isAll(own))
+    throw validationError([{ field: 'filter', error: 'must not be empty for a bulk operation' }], {
+      entity: e.name,
+    })
   return and(own, visible(ctx, e))
 }
 

@@ -39,7 +39,8 @@ export const isVisible = (ctx: Context, e: Entity, row: Row): boolean =>
   !e.expiresField || (row[e.expiresField.name] as string) > nowIso(ctx)
 
 /** A caller's filter restricted to visible rows. */
-export const visibleFilter = (ctx: Context, e: Entity, filter: unknown, at?: string): Cond => and(parseFilter(e, filter, at), visible(ctx, e))
+export const visibleFilter = (ctx: Context, e: Entity, filter: unknown, at?: string): Cond =>
+  and(parseFilter(e, filter, at), visible(ctx, e))
 
 /** Reads a visible row by id; a malformed id cannot exist, so it is NOT_FOUND too. */
 export async function readVisible(ctx: Context, e: Entity, id: unknown, adapter = ctx.adapter): Promise<Row> {
@@ -50,8 +51,19 @@ export async function readVisible(ctx: Context, e: Entity, id: unknown, adapter 
 }
 
 /** Finds visible rows by equality on one field. */
-export async function findBy(ctx: Context, e: Entity, field: string, value: unknown, adapter = ctx.adapter): Promise<Row | undefined> {
+export async function findBy(
+  ctx: Context,
+  e: Entity,
+  field: string,
+  value: unknown,
+  adapter = ctx.adapter,
+): Promise<Row | undefined> {
   const filter = and({ kind: 'cmp', field, op: 'eq', value }, visible(ctx, e))
-  const { data } = await adapter.list(e.name, { filter, sort: [{ field: e.primary.name, dir: 'asc' }], offset: 0, limit: 1 })
+  const { data } = await adapter.list(e.name, {
+    filter,
+    sort: [{ field: e.primary.name, dir: 'asc' }],
+    offset: 0,
+    limit: 1,
+  })
   return data[0]
 }

@@ -21,7 +21,10 @@ type Op = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
 
 function text(e: Entity, input: Row, key: string, max = 1024): string {
   const v = input[key]
-  if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max || stringProblem(v)) throw validationError([{ field: key, error: `must be a well-formed string of 1 to ${max} characters` }], { entity: e.name })
+  if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max || stringProblem(v))
+    throw validationError([{ field: key, error: `must be a well-formed string of 1 to ${max} characters` }], {
+      entity: e.name,
+    })
   return v
 }
 
@@ -34,13 +37,22 @@ async function credentialOf(ctx: Context, e: Entity, username: string): Promise<
 const set: Op = async (ctx, e, input) => {
   const username = text(e, input, 'username', 50)
   const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
-  if (!(await findBy(ctx, users, 'username', username))) throw new DBALError('NOT_FOUND', { entity: users.name })
+  if (!(await findBy(ctx, users, 'username', username)))
+    throw new DBALError('NOT_FOUND', { entity: users.name })
   const passwordHash = await hashPassword(password, ctx.scrypt)
   const now = nowIso(ctx)
   await ctx.adapter.transaction(async (tx) => {
     const existing = await findBy(ctx, e, 'username', username, tx)
     if (existing) await tx.update(e.name, existing.id as string, { passwordHash, updatedAt: now })
-    else await tx.create(e.name, { id: randomUUID(), username, passwordHash, firstLogin: true, createdAt: now, updatedAt: now })
+    else
+      await tx.create(e.name, {
+        id: randomUUID(),
+        username,
+        passwordHash,
+        firstLogin: true,
+        createdAt: now,
+        updatedAt: now,
+      })
     await tx.deleteMany(attempts.name, byUsername(username))
   })
   return true
@@ -58,7 +70,8 @@ function dummyHash(params: Context['scrypt']): Promise<string> {
   return d
 }
 
-const byUsername = (username: string) => ({ kind: 'cmp', field: 'username', op: 'eq', value: username }) as const
+const byUsername = (username: string) =>
+  ({ kind: 'cmp', field: 'username', op: 'eq', value: username }) as const
 
 /**
  * Records the attempt, then counts the attempts of the last window including it. Each attempt is its own
@@ -72,13 +85,27 @@ async function recordAttempt(ctx: Context, e: Entity, username: string): Promise
   const at = new Date(now).toISOString()
   await ctx.adapter.create(attempts.name, { id, username, createdAt: at })
   const since = new Date(now - LOCKOUT.windowSeconds * 1000).toISOString()
-  const filter = { kind: 'and', items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'gt', value: since }] } as const
-  const { data, total } = await ctx.adapter.list(attempts.name, { filter, sort: [{ field: 'createdAt', dir: 'asc' }, { field: 'id', dir: 'asc' }], offset: 0, limit: LOCKOUT.maxFailures + 1 })
+  const filter = {
+    kind: 'and',
+    items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'gt', value: since }],
+  } as const
+  const { data, total } = await ctx.adapter.list(attempts.name, {
+    filter,
+    sort: [
+      { field: 'createdAt', dir: 'asc' },
+      { field: 'id', dir: 'asc' },
+    ],
+    offset: 0,
+    limit: LOCKOUT.maxFailures + 1,
+  })
   if (total <= LOCKOUT.maxFailures) return id
   await ctx.adapter.delete(attempts.name, id)
   // The lock lifts when the oldest counted failure leaves the window.
   const oldest = data.find((r) => r.id !== id) ?? data[0]!
-  const retryAfter = Math.max(1, Math.ceil((Date.parse(oldest.createdAt as string) + LOCKOUT.windowSeconds * 1000 - now) / 1000))
+  const retryAfter = Math.max(
+    1,
+    Math.ceil((Date.parse(oldest.createdAt as string) + LOCKOUT.windowSeconds * 1000 - now) / 1000),
+  )
   throw new DBALError('RATE_LIMIT_EXCEEDED', { entity: e.name, retryAfter })
 }
 
@@ -87,30 +114,44 @@ const verify: Op = async (ctx, e, input) => {
   const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
   await recordAttempt(ctx, e, username)
   const credential = await findBy(ctx, e, 'username', username)
-  const ok = await verifyPassword(password, (credential?.passwordHash as string | undefined) ?? (await dummyHash(ctx.scrypt)))
+  const ok = await verifyPassword(
+    password,
+    (credential?.passwordHash as string | undefined) ?? (await dummyHash(ctx.scrypt)),
+  )
   if (ok && credential) {
     await ctx.adapter.deleteMany(attempts.name, byUsername(username))
     return true
   }
   // Failures older than the window no longer count: drop them.
   const since = new Date(ctx.now() - LOCKOUT.windowSeconds * 1000).toISOString()
-  await ctx.adapter.deleteMany(attempts.name, { kind: 'and', items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'lte', value: since }] })
+  await ctx.adapter.deleteMany(attempts.name, {
+    kind: 'and',
+    items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'lte', value: since }],
+  })
   throw new DBALError('UNAUTHORIZED', { entity: e.name })
 }
 
 const setFirstLogin: Op = async (ctx, e, input) => {
   const username = text(e, input, 'username', 50)
-  if (typeof input.firstLogin !== 'boolean') throw validationError([{ field: 'firstLogin', error: 'must be a boolean' }], { entity: e.name })
+  if (typeof input.firstLogin !== 'boolean')
+    throw validationError([{ field: 'firstLogin', error: 'must be a boolean' }], { entity: e.name })
   const row = await credentialOf(ctx, e, username)
   await ctx.adapter.update(e.name, row.id as string, { firstLogin: input.firstLogin, updatedAt: nowIso(ctx) })
   return true
 }
 
-const getFirstLogin: Op = async (ctx, e, input) => (await credentialOf(ctx, e, text(e, input, 'username', 50))).firstLogin
+const getFirstLogin: Op = async (ctx, e, input) =>
+  (await credentialOf(ctx, e, text(e, input, 'username', 50))).firstLogin
 
 const deleteByUsername: Op = async (ctx, e, input) => {
   const row = await credentialOf(ctx, e, text(e, input, 'username', 50))
   return ctx.adapter.delete(e.name, row.id as string)
 }
 
-export const CREDENTIAL_OPS: Record<string, Op> = { set, verify, setFirstLogin, getFirstLogin, deleteByUsername }
+export const CREDENTIAL_OPS: Record<string, Op> = {
+  set,
+  verify,
+  setFirstLogin,
+  getFirstLogin,
+  deleteByUsername,
+}

@@ -11,7 +11,13 @@ type Hook = (ctx: Context, e: Entity, values: Row, current: Row | null | 'bulk')
 const components = entityOf('ComponentHierarchy')
 
 /** A component's parent is on the same page and is not the component itself or one of its descendants. */
-export async function checkParent(ctx: Context, id: string | null, pageId: unknown, parentId: unknown, field = 'parentId'): Promise<void> {
+export async function checkParent(
+  ctx: Context,
+  id: string | null,
+  pageId: unknown,
+  parentId: unknown,
+  field = 'parentId',
+): Promise<void> {
   if (parentId === null || parentId === undefined) return
   const bad = (error: string) => validationError([{ field, error }], { entity: components.name })
   let cursor: Row | null = await ctx.adapter.read(components.name, parentId as string)
@@ -20,7 +26,8 @@ export async function checkParent(ctx: Context, id: string | null, pageId: unkno
   // Walk up from the new parent: meeting the component itself means a cycle.
   for (let hops = 0; cursor && id !== null; hops++) {
     if (cursor.id === id) throw bad('cannot be the component itself or one of its descendants')
-    if (hops > 10_000) throw new DBALError('INTERNAL_ERROR', { entity: components.name, problem: 'parent chain too long' })
+    if (hops > 10_000)
+      throw new DBALError('INTERNAL_ERROR', { entity: components.name, problem: 'parent chain too long' })
     cursor = cursor.parentId ? await ctx.adapter.read(components.name, cursor.parentId as string) : null
   }
 }
@@ -29,7 +36,10 @@ const HOOKS: Record<string, Hook> = {
   LuaScript: async (_ctx, _e, values) => scanLua(values.code, values.allowedGlobals),
   ComponentHierarchy: async (ctx, e, values, current) => {
     if (!('parentId' in values)) return
-    if (current === 'bulk') throw validationError([{ field: 'data.parentId', error: 'cannot be changed in bulk; use move' }], { entity: e.name })
+    if (current === 'bulk')
+      throw validationError([{ field: 'data.parentId', error: 'cannot be changed in bulk; use move' }], {
+        entity: e.name,
+      })
     const pageId = current ? current.pageId : values.pageId
     await checkParent(ctx, current ? (current.id as string) : null, pageId, values.parentId)
   },

@@ -28,7 +28,8 @@ export const OPERATIONS: ReadonlyMap<string, ReadonlyMap<string, Bound>> = new M
       if (!run) throw new Error(`schema/operations.yaml: ${entity}.${name} has no implementation`)
       bound.set(name, { spec, run })
     }
-    for (const name of Object.keys(OWN[entity] ?? {})) if (!specs.has(name)) throw new Error(`operation ${entity}.${name} is not in schema/operations.yaml`)
+    for (const name of Object.keys(OWN[entity] ?? {}))
+      if (!specs.has(name)) throw new Error(`operation ${entity}.${name} is not in schema/operations.yaml`)
     return [entity, bound]
   }),
 )
@@ -36,11 +37,16 @@ export const OPERATIONS: ReadonlyMap<string, ReadonlyMap<string, Bound>> = new M
 /** The argument object of an operation: required keys present, no unknown keys (unless `rest`). */
 export function checkInput(e: Entity, spec: OperationSpec, input: unknown): Row {
   if (input === undefined && spec.required.length === 0 && !spec.rest) return {}
-  if (!isPlainObject(input)) throw validationError([{ field: '(input)', error: 'must be an object' }], { entity: e.name })
+  if (!isPlainObject(input))
+    throw validationError([{ field: '(input)', error: 'must be an object' }], { entity: e.name })
   if (spec.rest === 'fields') return input
-  const errors = spec.required.filter((k) => input[k] === undefined).map((field) => ({ field, error: 'is required' }))
+  const errors = spec.required
+    .filter((k) => input[k] === undefined)
+    .map((field) => ({ field, error: 'is required' }))
   if (!spec.rest) {
-    for (const k of Object.keys(input)) if (!spec.required.includes(k) && !spec.optional.includes(k)) errors.push({ field: k, error: 'unknown argument' })
+    for (const k of Object.keys(input))
+      if (!spec.required.includes(k) && !spec.optional.includes(k))
+        errors.push({ field: k, error: 'unknown argument' })
   }
   if (errors.length) throw validationError(errors, { entity: e.name })
   return input

@@ -21,9 +21,17 @@ function arg(e: Entity, fieldName: string, v: unknown, as = fieldName): unknown 
 /** Every visible row matching `filter`, in default order, page by page. */
 async function all(ctx: Context, e: Entity, filter: Cond): Promise<Row[]> {
   const out: Row[] = []
-  const sort = [{ field: e.createdField!.name, dir: 'asc' as const }, { field: e.primary.name, dir: 'asc' as const }]
+  const sort = [
+    { field: e.createdField!.name, dir: 'asc' as const },
+    { field: e.primary.name, dir: 'asc' as const },
+  ]
   for (let offset = 0; ; offset += e.page.maxLimit) {
-    const { data, total } = await ctx.adapter.list(e.name, { filter: and(filter, visible(ctx, e)), sort, offset, limit: e.page.maxLimit })
+    const { data, total } = await ctx.adapter.list(e.name, {
+      filter: and(filter, visible(ctx, e)),
+      sort,
+      offset,
+      limit: e.page.maxLimit,
+    })
     out.push(...data.map((r) => output(e, r)))
     if (offset + e.page.maxLimit >= total || data.length === 0) return out
   }
@@ -33,8 +41,15 @@ const eq = (field: string, value: unknown): Cond => ({ kind: 'cmp', field, op: '
 
 const search: Op = async (ctx, e, input) => {
   const q = input.query
-  if (typeof q !== 'string' || q.length === 0 || codePointLength(q) > 255 || !checkType(e.field.get('username')!, q).ok)
-    throw validationError([{ field: 'query', error: 'must be a string of 1 to 255 characters' }], { entity: e.name })
+  if (
+    typeof q !== 'string' ||
+    q.length === 0 ||
+    codePointLength(q) > 255 ||
+    !checkType(e.field.get('username')!, q).ok
+  )
+    throw validationError([{ field: 'query', error: 'must be a string of 1 to 255 characters' }], {
+      entity: e.name,
+    })
   const filter = { $or: [{ username: { $contains: q } }, { email: { $contains: q } }] }
   return (await list(ctx, e, { filter, limit: input.limit })).data
 }
@@ -59,7 +74,8 @@ const getTree: Op = async (ctx, e, input) => {
   const nodes = new Map<string, Node>(rows.map((r) => [r.id as string, { ...r, children: [] }]))
   const roots: Node[] = []
   for (const n of nodes.values()) (n.parentId ? nodes.get(n.parentId as string)?.children : roots)?.push(n)
-  const byOrder = (a: Node, b: Node) => (a.order as number) - (b.order as number) || ((a.id as string) < (b.id as string) ? -1 : 1)
+  const byOrder = (a: Node, b: Node) =>
+    (a.order as number) - (b.order as number) || ((a.id as string) < (b.id as string) ? -1 : 1)
   const sortAll = (list: Node[]) => {
     list.sort(byOrder)
     for (const n of list) sortAll(n.children)
@@ -70,16 +86,21 @@ const getTree: Op = async (ctx, e, input) => {
 
 const reorder: Op = async (ctx, e, input) => {
   const items = input.components
-  if (!Array.isArray(items) || items.length === 0) throw validationError([{ field: 'components', error: 'must be a non-empty array of {id, order}' }], { entity: e.name })
+  if (!Array.isArray(items) || items.length === 0)
+    throw validationError([{ field: 'components', error: 'must be a non-empty array of {id, order}' }], {
+      entity: e.name,
+    })
   const errors: { field: string; error: string }[] = []
   const seen = new Set<string>()
   const changes = items.map((it: unknown, i) => {
     const o = it as Row
-    if (o === null || typeof o !== 'object' || Object.keys(o).some((k) => k !== 'id' && k !== 'order')) errors.push({ field: `components[${i}]`, error: 'must be {id, order}' })
+    if (o === null || typeof o !== 'object' || Object.keys(o).some((k) => k !== 'id' && k !== 'order'))
+      errors.push({ field: `components[${i}]`, error: 'must be {id, order}' })
     const id = checkType(e.primary, o?.id)
     const order = checkValue(e.field.get('order')!, o?.order)
     if (!id.ok) errors.push({ field: `components[${i}].id`, error: id.error })
-    else if (seen.has(id.value as string)) errors.push({ field: `components[${i}].id`, error: 'appears twice' })
+    else if (seen.has(id.value as string))
+      errors.push({ field: `components[${i}].id`, error: 'appears twice' })
     else seen.add(id.value as string)
     if (!order.ok) errors.push({ field: `components[${i}].order`, error: order.error })
     return { id: id.ok ? (id.value as string) : '', order: order.ok ? order.value : 0 }
@@ -101,7 +122,13 @@ const move: Op = async (ctx, e, input) => {
   const patch: Row = { parentId: newParentId, updatedAt: nowIso(ctx) }
   if (input.order !== undefined) patch.order = arg(e, 'order', input.order)
   return ctx.adapter.transaction(async (tx) => {
-    await checkParent({ ...ctx, adapter: tx }, current.id as string, current.pageId, newParentId, 'newParentId')
+    await checkParent(
+      { ...ctx, adapter: tx },
+      current.id as string,
+      current.pageId,
+      newParentId,
+      'newParentId',
+    )
     const row = await tx.update(e.name, current.id as string, patch)
     if (!row) throw new DBALError('NOT_FOUND', { entity: e.name, id: current.id as string })
     return output(e, row)

@@ -15,7 +15,11 @@ export function throughAcl(b: Backend): Backend {
     async provision(runId) {
       const p = await b.provision(runId)
       if ('notRun' in p) return p
-      return { where: `${p.where}, through the ACL`, cleanup: () => p.cleanup(), fresh: async () => new AclAdapter(await p.fresh(), SYSTEM) }
+      return {
+        where: `${p.where}, through the ACL`,
+        cleanup: () => p.cleanup(),
+        fresh: async () => new AclAdapter(await p.fresh(), SYSTEM),
+      }
     },
   }
 }

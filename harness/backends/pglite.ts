@@ -5,7 +5,8 @@ import type { Backend } from '../backend.ts'
 export const pgliteBackend: Backend = {
   name: 'pglite',
   kind: 'embedded',
-  description: 'PGlite (PostgreSQL in WebAssembly); one in-memory instance per run, tables truncated between cases',
+  description:
+    'PGlite (PostgreSQL in WebAssembly); one in-memory instance per run, tables truncated between cases',
   async provision() {
     const adapter = await pgliteAdapter()
     await adapter.migrate()

@@ -5,7 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createSequelizeAdapter, emptySequelize, migrateSequelize, type DialectName, type SequelizeAdapter } from '../../adapters/sequelize/index.ts'
+import {
+  createSequelizeAdapter,
+  emptySequelize,
+  migrateSequelize,
+  type DialectName,
+  type SequelizeAdapter,
+} from '../../adapters/sequelize/index.ts'
 import type { Backend, Provision } from '../backend.ts'
 import { provisionMariadb } from '../provision/mariadb.ts'
 import { provisionPostgres } from '../provision/postgres.ts'
@@ -21,15 +27,27 @@ export interface ScratchDatabase {
  * An empty database for `dialect`: on the PostgreSQL or MariaDB server found (see provision/), or a
  * SQLite file in a temporary folder; `drop` removes it. Also used by the tests.
  */
-export async function scratchDatabase(dialect: DialectName, runId: string, suffix: string): Promise<ScratchDatabase | { notRun: string }> {
+export async function scratchDatabase(
+  dialect: DialectName,
+  runId: string,
+  suffix: string,
+): Promise<ScratchDatabase | { notRun: string }> {
   if (dialect === 'postgres') return provisionPostgres(runId, suffix)
   if (dialect === 'mariadb') return provisionMariadb(runId, suffix)
   const dir = mkdtempSync(join(tmpdir(), `dbal-${suffix}-`))
-  return { url: `sqlite:${join(dir, 'dbal.db')}`, source: 'temporary file', drop: async () => rmSync(dir, { recursive: true, force: true }) }
+  return {
+    url: `sqlite:${join(dir, 'dbal.db')}`,
+    source: 'temporary file',
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  }
 }
 
 /** An adapter on `url`, migrated; closed (and the database dropped) if migrating fails. */
-async function open(dialect: DialectName, url: string, drop?: () => Promise<void>): Promise<SequelizeAdapter> {
+async function open(
+  dialect: DialectName,
+  url: string,
+  drop?: () => Promise<void>,
+): Promise<SequelizeAdapter> {
   const adapter = createSequelizeAdapter({ dialect, url })
   try {
     await migrateSequelize(adapter)
@@ -59,7 +77,13 @@ async function provision(dialect: DialectName, db: ScratchDatabase | { notRun: s
   }
 }
 
-function backend(dialect: DialectName, kind: Backend['kind'], description: string, database: (runId: string) => Promise<ScratchDatabase | { notRun: string }>, env?: string[]): Backend {
+function backend(
+  dialect: DialectName,
+  kind: Backend['kind'],
+  description: string,
+  database: (runId: string) => Promise<ScratchDatabase | { notRun: string }>,
+  env?: string[],
+): Backend {
   return {
     name: `sequelize-${dialect}`,
     kind,
@@ -79,8 +103,29 @@ function backend(dialect: DialectName, kind: Backend['kind'], description: strin
   }
 }
 
-const inMemory = async (): Promise<ScratchDatabase> => ({ url: 'sqlite::memory:', source: 'in memory', drop: async () => {} })
+const inMemory = async (): Promise<ScratchDatabase> => ({
+  url: 'sqlite::memory:',
+  source: 'in memory',
+  drop: async () => {},
+})
 
-export const sequelizePostgresBackend = backend('postgres', 'server', 'Sequelize 6 on PostgreSQL (pg); a database per run, emptied between cases', (id) => scratchDatabase('postgres', id, 'seqpg'), ['DBAL_POSTGRES_URL'])
-export const sequelizeMariadbBackend = backend('mariadb', 'server', 'Sequelize 6 on MariaDB (mariadb); a database per run, emptied between cases', (id) => scratchDatabase('mariadb', id, 'seqmaria'), ['DBAL_MARIADB_URL'])
-export const sequelizeSqliteBackend = backend('sqlite', 'embedded', 'Sequelize 6 on SQLite (sqlite3), in memory', inMemory)
+export const sequelizePostgresBackend = backend(
+  'postgres',
+  'server',
+  'Sequelize 6 on PostgreSQL (pg); a database per run, emptied between cases',
+  (id) => scratchDatabase('postgres', id, 'seqpg'),
+  ['DBAL_POSTGRES_URL'],
+)
+export const sequelizeMariadbBackend = backend(
+  'mariadb',
+  'server',
+  'Sequelize 6 on MariaDB (mariadb); a database per run, emptied between cases',
+  (id) => scratchDatabase('mariadb', id, 'seqmaria'),
+  ['DBAL_MARIADB_URL'],
+)
+export const sequelizeSqliteBackend = backend(
+  'sqlite',
+  'embedded',
+  'Sequelize 6 on SQLite (sqlite3), in memory',
+  inMemory,
+)

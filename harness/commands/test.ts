@@ -39,8 +39,17 @@ export async function testCommand(o: TestOptions): Promise<number> {
   }
   const caseCount = files.reduce((n, f) => n + f.cases.length, 0)
   const stepCount = files.reduce((n, f) => n + f.cases.reduce((m, c) => m + c.steps.length, 0), 0)
-  emit({ type: 'run', runId, startedAt: new Date(started).toISOString(), backends: o.backends.map((b) => b.name), vectors: files.map((f) => displayPath(f.path)), node: process.version })
-  o.log(`Running ${caseCount} cases (${stepCount} steps) from ${files.length} files on ${o.backends.map((b) => b.name).join(', ')}`)
+  emit({
+    type: 'run',
+    runId,
+    startedAt: new Date(started).toISOString(),
+    backends: o.backends.map((b) => b.name),
+    vectors: files.map((f) => displayPath(f.path)),
+    node: process.version,
+  })
+  o.log(
+    `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files on ${o.backends.map((b) => b.name).join(', ')}`,
+  )
   const progress = new Progress(new Map(o.backends.map((b) => [b.name, caseCount])))
   const durations = new Map<string, number>()
 
@@ -48,19 +57,41 @@ export async function testCommand(o: TestOptions): Promise<number> {
     o.backends.map(async (b) => {
       const required = o.required.has(b.name)
       const t0 = Date.now()
-      const prov: Provision = await b.provision(runId).catch((e: unknown) => ({ notRun: `provisioning failed: ${message(e)}` }))
+      const prov: Provision = await b
+        .provision(runId)
+        .catch((e: unknown) => ({ notRun: `provisioning failed: ${message(e)}` }))
       if ('notRun' in prov) {
         emit({ type: 'backend', backend: b.name, status: 'not-run', required, reason: prov.notRun })
         return
       }
       try {
-        const caps = await runFiles(prov, files, { backend: b.name, deviations, emit, onCase: () => progress.tick(b.name) })
-        emit({ type: 'backend', backend: b.name, status: 'run', required, where: prov.where, capabilities: caps })
+        const caps = await runFiles(prov, files, {
+          backend: b.name,
+          deviations,
+          emit,
+          onCase: () => progress.tick(b.name),
+        })
+        emit({
+          type: 'backend',
+          backend: b.name,
+          status: 'run',
+          required,
+          where: prov.where,
+          capabilities: caps,
+        })
       } catch (e) {
-        emit({ type: 'backend', backend: b.name, status: 'not-run', required: true, reason: `aborted: ${message(e)}` })
+        emit({
+          type: 'backend',
+          backend: b.name,
+          status: 'not-run',
+          required: true,
+          reason: `aborted: ${message(e)}`,
+        })
       } finally {
         durations.set(b.name, Date.now() - t0)
-        await prov.cleanup().catch((e: unknown) => o.log(`warning: cleanup of ${b.name} failed: ${message(e)}`))
+        await prov
+          .cleanup()
+          .catch((e: unknown) => o.log(`warning: cleanup of ${b.name} failed: ${message(e)}`))
       }
     }),
   )
@@ -81,12 +112,18 @@ export async function testCommand(o: TestOptions): Promise<number> {
       continue
     }
     const t = byBackend.get(b.name)!
-    o.log(`${b.name.padEnd(width)}  ${tallyLine(t)}${t.xfailed ? ` (${t.xfailed} known deviations)` : ''}  ${((durations.get(b.name) ?? 0) / 1000).toFixed(1)} s`)
+    o.log(
+      `${b.name.padEnd(width)}  ${tallyLine(t)}${t.xfailed ? ` (${t.xfailed} known deviations)` : ''}  ${((durations.get(b.name) ?? 0) / 1000).toFixed(1)} s`,
+    )
   }
   const failures = events.filter((e) => e.type === 'step' && (e.outcome === 'fail' || e.outcome === 'xpass'))
-  for (const e of failures.slice(0, MAX_LISTED)) if (e.type === 'step') o.log(`  FAIL [${e.backend}] ${e.case} › step ${e.step} ${e.entity}.${e.action}: ${e.reason}`)
+  for (const e of failures.slice(0, MAX_LISTED))
+    if (e.type === 'step')
+      o.log(`  FAIL [${e.backend}] ${e.case} › step ${e.step} ${e.entity}.${e.action}: ${e.reason}`)
   if (failures.length > MAX_LISTED) o.log(`  … ${failures.length - MAX_LISTED} more failures in the report`)
-  o.log(`Report: ${displayPath(join(o.reportDir, 'summary.md'))}, ${displayPath(join(o.reportDir, 'results.jsonl'))}`)
+  o.log(
+    `Report: ${displayPath(join(o.reportDir, 'summary.md'))}, ${displayPath(join(o.reportDir, 'results.jsonl'))}`,
+  )
   if (missingRequired) o.log(`${missingRequired} required backend(s) not run`)
   o.log(tallyLine(total))
   return total.failed > 0 || missingRequired > 0 ? 1 : 0

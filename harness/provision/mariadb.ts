@@ -24,7 +24,13 @@ export const MARIADB: ServerSpec = {
 }
 
 /** mariadb's connection options from a `mariadb://user:password@host:port/database` URL. */
-export function connectionOptions(url: string): { host: string; port: number; user: string; password: string; database: string } {
+export function connectionOptions(url: string): {
+  host: string
+  port: number
+  user: string
+  password: string
+  database: string
+} {
   const u = new URL(url)
   return {
     host: u.hostname,
@@ -36,7 +42,10 @@ export function connectionOptions(url: string): { host: string; port: number; us
 }
 
 /** Creates `dbal_<runId>_<suffix>_xxxxxx` (utf8mb4, binary collation) on the MariaDB server, or says why it cannot. */
-export async function provisionMariadb(runId: string, suffix: string): Promise<ProvisionedDatabase | { notRun: string }> {
+export async function provisionMariadb(
+  runId: string,
+  suffix: string,
+): Promise<ProvisionedDatabase | { notRun: string }> {
   const server = await findServer(MARIADB)
   if ('notRun' in server) return server
   const name = databaseName(runId, suffix)
@@ -51,5 +60,9 @@ export async function provisionMariadb(runId: string, suffix: string): Promise<P
   await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
   const u = new URL(server.url)
   u.pathname = `/${name}`
-  return { url: u.toString(), source: server.source, drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) }
+  return {
+    url: u.toString(),
+    source: server.source,
+    drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``),
+  }
 }

@@ -42,7 +42,10 @@ export interface ProvisionedDatabase {
 }
 
 /** Creates `dbal_<runId>_<suffix>_xxxxxx` on the PostgreSQL server, or says why it cannot. */
-export async function provisionPostgres(runId: string, suffix: string): Promise<ProvisionedDatabase | { notRun: string }> {
+export async function provisionPostgres(
+  runId: string,
+  suffix: string,
+): Promise<ProvisionedDatabase | { notRun: string }> {
   const server = await findServer(POSTGRES)
   if ('notRun' in server) return server
   const name = databaseName(runId, suffix)
@@ -52,6 +55,9 @@ export async function provisionPostgres(runId: string, suffix: string): Promise<
   return {
     url: u.toString(),
     source: server.source,
-    drop: () => admin(server.url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(server.url, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   }
 }

@@ -15,7 +15,12 @@ export interface ServerSpec {
   /** The server on this machine, tried when the variable is unset. */
   readonly localUrl: string
   /** testcontainers image, port and environment, tried last. */
-  readonly container: { image: string; port: number; env: Record<string, string>; url: (host: string, port: number) => string }
+  readonly container: {
+    image: string
+    port: number
+    env: Record<string, string>
+    url: (host: string, port: number) => string
+  }
   /** Answers when a connection to `url` works; throws with the reason otherwise. */
   ping(url: string): Promise<void>
 }
@@ -33,7 +38,10 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
 async function tryContainer(spec: ServerSpec): Promise<Server | string> {
   try {
     const { GenericContainer } = await import('testcontainers')
-    const c = await new GenericContainer(spec.container.image).withEnvironment(spec.container.env).withExposedPorts(spec.container.port).start()
+    const c = await new GenericContainer(spec.container.image)
+      .withEnvironment(spec.container.env)
+      .withExposedPorts(spec.container.port)
+      .start()
     const url = spec.container.url(c.getHost(), c.getMappedPort(spec.container.port))
     await spec.ping(url)
     return { url, source: `testcontainers ${spec.container.image}`, stop: async () => void (await c.stop()) }
@@ -61,7 +69,11 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
       const reasons: string[] = []
       try {
         await spec.ping(spec.localUrl)
-        return { url: spec.localUrl, source: `local server ${redactUrl(spec.localUrl)}`, stop: async () => {} }
+        return {
+          url: spec.localUrl,
+          source: `local server ${redactUrl(spec.localUrl)}`,
+          stop: async () => {},
+        }
       } catch (e) {
         reasons.push(`no local ${spec.label} at ${redactUrl(spec.localUrl)} (${message(e)})`)
       }
@@ -77,6 +89,8 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
 
 /** A database name unique to this run and backend: `dbal_<run>_<suffix>`, safe to splice into DDL. */
 export function databaseName(runId: string, suffix: string): string {
-  const name = `dbal_${runId}_${suffix}_${randomBytes(3).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_')
+  const name = `dbal_${runId}_${suffix}_${randomBytes(3).toString('hex')}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
   return name.slice(0, 63)
 }

@@ -30,7 +30,10 @@ const describe = (errors: ErrorObject[] | null | undefined) =>
   (errors ?? [])
     .filter((e) => e.keyword !== 'if')
     .slice(0, 5)
-    .map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : ''}`,
+    )
     .join('; ')
 
 type Raw = Record<string, unknown>
@@ -49,7 +52,11 @@ function expected(raw: Raw): Expected {
 
 /** The object forms {role} and {user} of an actor, as the string form. */
 const actorSpec = (v: unknown): string | undefined =>
-  v === undefined ? undefined : typeof v === 'string' ? v : ((v as Raw).role as string | undefined) ?? ((v as Raw).user as string)
+  v === undefined
+    ? undefined
+    : typeof v === 'string'
+      ? v
+      : (((v as Raw).role as string | undefined) ?? ((v as Raw).user as string))
 
 function checkNames(file: string, cases: readonly Case[]): void {
   const seen = new Set<string>()
@@ -58,8 +65,10 @@ function checkNames(file: string, cases: readonly Case[]): void {
     seen.add(c.name)
     for (const [j, s] of c.steps.entries()) {
       const at = `cases[${i}].steps[${j}]`
-      if (!schema.operations.has(s.entity)) throw new ConfigError(file, `${at}.entity`, `unknown entity "${s.entity}"`)
-      if (!schema.operations.get(s.entity)!.has(s.action)) throw new ConfigError(file, `${at}.action`, `${s.entity} has no operation "${s.action}"`)
+      if (!schema.operations.has(s.entity))
+        throw new ConfigError(file, `${at}.entity`, `unknown entity "${s.entity}"`)
+      if (!schema.operations.get(s.entity)!.has(s.action))
+        throw new ConfigError(file, `${at}.action`, `${s.entity} has no operation "${s.action}"`)
     }
   }
 }
@@ -69,25 +78,45 @@ export function loadVectorFile(path: string): VectorFile {
   try {
     doc = parse(readFileSync(path, 'utf8'))
   } catch (e) {
-    throw new ConfigError(path, '', `not readable YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`)
+    throw new ConfigError(
+      path,
+      '',
+      `not readable YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    )
   }
   const v = validatorsOnce()
   if (Array.isArray(doc)) {
-    if (!v.upstream(doc)) throw new ConfigError(path, '', `not a valid upstream vector file: ${describe(v.upstream.errors)}`)
+    if (!v.upstream(doc))
+      throw new ConfigError(path, '', `not a valid upstream vector file: ${describe(v.upstream.errors)}`)
     const cases = (doc as Raw[]).map((c) => ({
       name: c.name as string,
       description: c.description as string | undefined,
       requires: [],
-      steps: (c.operations as Raw[]).map((s): Step => ({ action: s.action as string, entity: s.entity as string, input: s.input ?? {}, expected: expected(s.expected as Raw) })),
+      steps: (c.operations as Raw[]).map((s): Step => ({
+        action: s.action as string,
+        entity: s.entity as string,
+        input: s.input ?? {},
+        expected: expected(s.expected as Raw),
+      })),
     }))
     checkNames(path, cases)
     return { path, format: 'upstream', cases }
   }
   if (doc === null || typeof doc !== 'object' || !('schemaVersion' in doc))
-    throw new ConfigError(path, '', 'not a vector file: expected a list of cases (upstream format) or a mapping with schemaVersion')
+    throw new ConfigError(
+      path,
+      '',
+      'not a vector file: expected a list of cases (upstream format) or a mapping with schemaVersion',
+    )
   const version = String((doc as Raw).schemaVersion)
-  if (Number(version.split('.')[0]) !== SUPPORTED_MAJOR) throw new ConfigError(path, 'schemaVersion', `version ${version} is not supported (this runner reads ${SUPPORTED_MAJOR}.x)`)
-  if (!v.dbal(doc)) throw new ConfigError(path, '', `does not match contracts/vector.schema.json: ${describe(v.dbal.errors)}`)
+  if (Number(version.split('.')[0]) !== SUPPORTED_MAJOR)
+    throw new ConfigError(
+      path,
+      'schemaVersion',
+      `version ${version} is not supported (this runner reads ${SUPPORTED_MAJOR}.x)`,
+    )
+  if (!v.dbal(doc))
+    throw new ConfigError(path, '', `does not match contracts/vector.schema.json: ${describe(v.dbal.errors)}`)
   const d = doc as Raw
   const fileRequires = (d.requires as CapabilityName[] | undefined) ?? []
   const cases = (d.cases as Raw[]).map((c) => ({

@@ -21,23 +21,33 @@ function matcher(m: string, actual: unknown): string | undefined {
     case '$any':
       return actual === undefined || actual === null ? 'expected a value' : undefined
     case '$uuid':
-      return typeof actual === 'string' && UUID.test(actual) ? undefined : `expected a UUID v4, got ${show(actual)}`
+      return typeof actual === 'string' && UUID.test(actual)
+        ? undefined
+        : `expected a UUID v4, got ${show(actual)}`
     case '$datetime':
-      return typeof actual === 'string' && DATETIME.test(actual) ? undefined : `expected a canonical timestamp, got ${show(actual)}`
+      return typeof actual === 'string' && DATETIME.test(actual)
+        ? undefined
+        : `expected a canonical timestamp, got ${show(actual)}`
     case '$absent':
       return actual === undefined ? undefined : `expected no value, got ${show(actual)}`
   }
   return undefined
 }
 
-export function compare(expected: unknown, actual: unknown, exact: boolean, path = '$'): Mismatch | undefined {
+export function compare(
+  expected: unknown,
+  actual: unknown,
+  exact: boolean,
+  path = '$',
+): Mismatch | undefined {
   if (typeof expected === 'string' && MATCHERS.has(expected)) {
     const r = matcher(expected, actual)
     return r ? { path, reason: r } : undefined
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return { path, reason: `expected a list, got ${show(actual)}` }
-    if (actual.length !== expected.length) return { path, reason: `expected ${expected.length} items, got ${actual.length}` }
+    if (actual.length !== expected.length)
+      return { path, reason: `expected ${expected.length} items, got ${actual.length}` }
     for (let i = 0; i < expected.length; i++) {
       const m = compare(expected[i], actual[i], exact, `${path}[${i}]`)
       if (m) return m
@@ -45,7 +55,8 @@ export function compare(expected: unknown, actual: unknown, exact: boolean, path
     return undefined
   }
   if (expected !== null && typeof expected === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return { path, reason: `expected an object, got ${show(actual)}` }
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return { path, reason: `expected an object, got ${show(actual)}` }
     const a = actual as Record<string, unknown>
     for (const [k, v] of Object.entries(expected)) {
       const m = compare(v, a[k], exact, `${path}.${k}`)

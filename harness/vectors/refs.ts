@@ -18,7 +18,8 @@ function walk(root: unknown, path: string, ref: string): unknown {
   let v = root
   for (const part of path.match(/[A-Za-z0-9_]+|\[\d+\]/g) ?? []) {
     const key = part.startsWith('[') ? Number(part.slice(1, -1)) : part
-    if (v === null || typeof v !== 'object' || !(key in (v as object))) throw new RefError(`${ref}: no ${String(key)} in the referred output`)
+    if (v === null || typeof v !== 'object' || !(key in (v as object)))
+      throw new RefError(`${ref}: no ${String(key)} in the referred output`)
     v = (v as Record<string | number, unknown>)[key]
   }
   return v
@@ -46,6 +47,7 @@ function lookup(s: string, scope: Scope): unknown {
 export function resolve(v: unknown, scope: Scope): unknown {
   if (typeof v === 'string') return v.startsWith('$') ? lookup(v, scope) : v
   if (Array.isArray(v)) return v.map((x) => resolve(x, scope))
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, scope)]))
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x, scope)]))
   return v
 }
