@@ -157,7 +157,8 @@ export function configFrom(
     idempotency: {
       windowSeconds: int(section(root, 'idempotency', ['window_s']), 'window_s', 86_400, 1, 365 * 86_400),
     },
-    audit: { file: section(root, 'audit', ['file']).optional('file', (x) => x.string()) },
+    // An empty value (`${DBAL_AUDIT_FILE:-}` unset) means standard output, like no value.
+    audit: { file: section(root, 'audit', ['file']).optional('file', (x) => x.string()) || undefined },
     test: { reset: bool(section(root, 'test', ['reset']), 'reset', false) },
   }
 }

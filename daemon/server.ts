@@ -9,6 +9,7 @@ import { createServer as createHttps } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { Adapter } from '../core/adapter.ts'
 import { JsonLinesAuditSink } from '../core/audit.ts'
+import { ConfigError } from '../core/config-error.ts'
 import { LocalExecutor } from '../core/executor.ts'
 import { Authenticator } from './auth.ts'
 import { openBackend } from './backend.ts'
@@ -45,7 +46,17 @@ export async function startDaemon(config: DaemonConfig, o: DaemonOptions = {}): 
   const { limits } = config
   const log = o.log ?? (() => undefined)
   // An audit log that cannot be written would fail every audited call: better not to start.
-  if (config.audit.file) closeSync(openSync(config.audit.file, 'a', 0o600))
+  if (config.audit.file) {
+    try {
+      closeSync(openSync(config.audit.file, 'a', 0o600))
+    } catch (e) {
+      throw new ConfigError(
+        config.file,
+        'audit.file',
+        `cannot open ${config.audit.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      )
+    }
+  }
   const tls = config.tls && { cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }
   const adapter = o.adapter ?? (await openBackend(config.backend, limits.requestTimeoutMs))
   const metrics = new Metrics()

@@ -132,7 +132,9 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     if (e instanceof ConfigError || e instanceof DBALError)
-      process.stderr.write(`dbal: ${e instanceof ConfigError ? e.message : JSON.stringify(e.toJSON())}\n`)
+      process.stderr.write(
+        `dbal: ${e instanceof ConfigError ? e.message : `${e.code} (${e.status}): ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`}\n`,
+      )
     else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
       process.stderr.write(`dbal: ${e.message}\n\n${USAGE}`)
     else process.stderr.write(`dbal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
