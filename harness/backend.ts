@@ -7,15 +7,25 @@ import type { Executor } from '../core/executor.ts'
 
 export type BackendKind = 'embedded' | 'server'
 
-/** A provisioned backend for one harness run. */
-export interface Provisioned {
-  /** An adapter on an empty database (every table empty), for one case. May reuse and empty the last one. */
-  fresh(): Promise<Adapter>
-  /**
-   * For backends reached above the seam (the remote daemon): an executor on an empty database, used
-   * instead of `fresh` when present. Its `as(user)` gives the executor of another caller.
-   */
-  freshExecutor?(): Promise<Executor>
+/** A provisioned backend for one harness run: reached through the adapter seam, or above it. */
+export type Provisioned = ProvisionedBase &
+  (
+    | {
+        /** An adapter on an empty database (every table empty), for one case. May reuse and empty the last one. */
+        fresh(): Promise<Adapter>
+        freshExecutor?: undefined
+      }
+    | {
+        /**
+         * For backends reached above the seam (the remote daemon): an executor on an empty database.
+         * Its `as(user)` gives the executor of another caller.
+         */
+        freshExecutor(): Promise<Executor>
+        fresh?: undefined
+      }
+  )
+
+interface ProvisionedBase {
   /** Closes every adapter and drops what provisioning created (database, schema, files). */
   cleanup(): Promise<void>
   /** Where it runs, for the report (never containing a password). */
@@ -34,4 +44,10 @@ export interface Backend {
   provision(runId: string): Promise<Provision>
   /** `dbal migrate`: creates or upgrades the schema at `url`; returns what it changed (empty: nothing). */
   migrate?(url: string): Promise<string[]>
+}
+
+/** An adapter on an empty database, from a backend reached through the adapter seam. */
+export function freshAdapter(p: Provisioned): Promise<Adapter> {
+  if (!p.fresh) return Promise.reject(new Error(`${p.where}: this backend is reached above the adapter seam`))
+  return p.fresh()
 }

@@ -30,7 +30,6 @@ describe('the ACL matrix through the daemon, a session per caller', () => {
     let current: RemoteExecutor | undefined
     const prov = {
       where: d.url,
-      fresh: () => Promise.reject(new Error('remote')),
       async freshExecutor() {
         await current?.close()
         current = new RemoteExecutor({ url: d.url, token: d.token })

@@ -25,7 +25,7 @@ import { MemoryAuditSink, type AuditRecord } from '../core/audit.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import { LocalExecutor, type AuthUser, type Executor } from '../core/executor.ts'
-import type { Provisioned } from '../harness/backend.ts'
+import { freshAdapter, type Provisioned } from '../harness/backend.ts'
 import { referenceBackend } from '../harness/backends/reference.ts'
 import type { StepEvent } from '../harness/results.ts'
 import { runFiles } from '../harness/run.ts'
@@ -91,18 +91,18 @@ async function recordSuite(throughAcl: boolean): Promise<Bucket[]> {
   // Parsed once for both runs: the generated ACL matrix alone is a few seconds of YAML.
   const files = (loaded ??= loadVectors([DEFAULT_VECTORS]))
   const base = await referenceBackend.provision('secrets')
-  if ('notRun' in base) throw new Error(base.notRun)
+  if ('notRun' in base || !base.fresh) throw new Error('the reference backend provisions an adapter')
+  const baseFresh = base.fresh
   const buckets: Bucket[] = []
   const sink = new MemoryAuditSink()
   const current = () => buckets[buckets.length - 1]
   const prov: Provisioned = {
     where: 'in memory, recorded',
-    fresh: () => base.fresh(),
     cleanup: () => base.cleanup(),
     async freshExecutor() {
       const bucket: Bucket = { calls: [], audit: [], events: [], logs: [] }
       buckets.push(bucket)
-      let adapter: Adapter = await base.fresh()
+      let adapter: Adapter = await baseFresh()
       if (throughAcl) adapter = new AclAdapter(adapter, SYSTEM)
       const audit = {
         write(r: AuditRecord) {
@@ -291,5 +291,5 @@ describe('secrets scan over the whole contracts/ suite', () => {
 async function provisioned(): Promise<{ fresh: Adapter }> {
   const prov = await referenceBackend.provision('secrets-conflict')
   if ('notRun' in prov) throw new Error(prov.notRun)
-  return { fresh: await prov.fresh() }
+  return { fresh: await freshAdapter(prov) }
 }

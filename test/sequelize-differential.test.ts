@@ -20,6 +20,7 @@ import {
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
 import { skipMariadb, skipPostgres } from './servers.ts'
+import { freshAdapter } from '../harness/backend.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -520,11 +521,11 @@ for (const backend of [sequelizeSqliteBackend, sequelizePostgresBackend, sequeli
       after(() => p?.cleanup())
       for (const [title, scenario] of Object.entries(SCENARIOS))
         it(title, async () => {
-          await scenario(new Twins(new Side(new MemoryAdapter()), new Side(await p.fresh())))
+          await scenario(new Twins(new Side(new MemoryAdapter()), new Side(await freshAdapter(p))))
         })
       // SQLite has one connection: a write from outside must wait rather than join the open transaction.
       it('a write outside an open transaction is not part of it', async () => {
-        const a = await p.fresh()
+        const a = await freshAdapter(p)
         const user = (n: number) => ({
           id: `00000000-0000-4000-8000-0000000000${n}0`,
           username: `user${n}`,

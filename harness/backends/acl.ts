@@ -15,10 +15,12 @@ export function throughAcl(b: Backend): Backend {
     async provision(runId) {
       const p = await b.provision(runId)
       if ('notRun' in p) return p
+      const { fresh } = p
+      if (!fresh) return { notRun: `${b.name} is reached above the adapter seam: the ACL runs in its daemon` }
       return {
         where: `${p.where}, through the ACL`,
         cleanup: () => p.cleanup(),
-        fresh: async () => new AclAdapter(await p.fresh(), SYSTEM),
+        fresh: async () => new AclAdapter(await fresh(), SYSTEM),
       }
     },
   }

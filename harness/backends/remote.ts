@@ -31,13 +31,6 @@ const HARNESS_CONFIG: ChildOptions['config'] = {
   test: { reset: true },
 }
 
-const noAdapter = (): Promise<Adapter> =>
-  Promise.reject(
-    new DBALError('CAPABILITY_NOT_SUPPORTED', {
-      reason: 'a remote backend runs above the adapter seam: use freshExecutor',
-    }),
-  )
-
 const TIMEOUT_MS = 60_000
 
 /**
@@ -91,10 +84,9 @@ class StepSessions implements Executor {
 function executors(
   url: string,
   token: string,
-): Pick<Provisioned, 'fresh'> & { freshExecutor(): Promise<Executor>; close(): Promise<void> } {
+): { freshExecutor(): Promise<Executor>; close(): Promise<void> } {
   let current: RemoteExecutor | undefined
   return {
-    fresh: noAdapter,
     async freshExecutor() {
       await current?.close()
       current = new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS })
