@@ -11,7 +11,7 @@ import type { Adapter } from '../core/adapter.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { JsonObject } from '../core/types.generated.ts'
-import type { Provisioned } from '../harness/backend.ts'
+import { freshAdapter, type Provisioned } from '../harness/backend.ts'
 import {
   sequelizeMariadbBackend,
   sequelizePostgresBackend,
@@ -20,7 +20,6 @@ import {
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
 import { skipMariadb, skipPostgres } from './servers.ts'
-import { freshAdapter } from '../harness/backend.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
