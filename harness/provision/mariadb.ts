@@ -1,7 +1,6 @@
 /** MariaDB for the harness: a database per run, created on the server found and dropped afterwards. */
 import mariadb from 'mariadb'
-import { databaseName, findServer, type ServerSpec } from './servers.ts'
-import type { ProvisionedDatabase } from './postgres.ts'
+import { provisionDatabase, type ServerSpec } from './servers.ts'
 
 export const MARIADB: ServerSpec = {
   label: 'MariaDB',
@@ -13,14 +12,16 @@ export const MARIADB: ServerSpec = {
     env: { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1', MARIADB_DATABASE: 'test' },
     url: (h, p) => `mariadb://root@${h}:${p}/test`,
   },
-  async ping(url) {
-    const c = await mariadb.createConnection({ ...connectionOptions(url), connectTimeout: 3000 })
+  async admin(url, sql, connectTimeoutMs = 5000) {
+    const c = await mariadb.createConnection({ ...connectionOptions(url), connectTimeout: connectTimeoutMs })
     try {
-      await c.query('select 1')
+      await c.query(sql)
     } finally {
       await c.end()
     }
   },
+  createDatabase: (name) => `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  dropDatabase: (name) => `DROP DATABASE IF EXISTS \`${name}\``,
 }
 
 /** mariadb's connection options from a `mariadb://user:password@host:port/database` URL. */
@@ -42,27 +43,4 @@ export function connectionOptions(url: string): {
 }
 
 /** Creates `dbal_<runId>_<suffix>_xxxxxx` (utf8mb4, binary collation) on the MariaDB server, or says why it cannot. */
-export async function provisionMariadb(
-  runId: string,
-  suffix: string,
-): Promise<ProvisionedDatabase | { notRun: string }> {
-  const server = await findServer(MARIADB)
-  if ('notRun' in server) return server
-  const name = databaseName(runId, suffix)
-  const admin = async (sql: string) => {
-    const c = await mariadb.createConnection(connectionOptions(server.url))
-    try {
-      await c.query(sql)
-    } finally {
-      await c.end()
-    }
-  }
-  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
-  const u = new URL(server.url)
-  u.pathname = `/${name}`
-  return {
-    url: u.toString(),
-    source: server.source,
-    drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``),
-  }
-}
+export const provisionMariadb = (runId: string, suffix: string) => provisionDatabase(MARIADB, runId, suffix)

@@ -21,8 +21,11 @@ export interface ServerSpec {
     env: Record<string, string>
     url: (host: string, port: number) => string
   }
-  /** Answers when a connection to `url` works; throws with the reason otherwise. */
-  ping(url: string): Promise<void>
+  /** Runs one statement on the database of `url`; throws with the reason when it cannot connect. */
+  admin(url: string, sql: string, connectTimeoutMs?: number): Promise<void>
+  /** The DDL that creates and drops a database of this name (a name from databaseName: safe to splice). */
+  createDatabase(name: string): string
+  dropDatabase(name: string): string
 }
 
 export interface Server {
@@ -32,6 +35,8 @@ export interface Server {
   readonly source: string
   stop(): Promise<void>
 }
+
+const ping = (spec: ServerSpec, url: string) => spec.admin(url, 'select 1', 3000)
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
 
@@ -43,7 +48,7 @@ async function tryContainer(spec: ServerSpec): Promise<Server | string> {
       .withExposedPorts(spec.container.port)
       .start()
     const url = spec.container.url(c.getHost(), c.getMappedPort(spec.container.port))
-    await spec.ping(url)
+    await ping(spec, url)
     return { url, source: `testcontainers ${spec.container.image}`, stop: async () => void (await c.stop()) }
   } catch (e) {
     return `testcontainers: ${message(e)}`
@@ -60,7 +65,7 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
       const fromEnv = process.env[spec.envVar]
       if (fromEnv) {
         try {
-          await spec.ping(fromEnv)
+          await ping(spec, fromEnv)
           return { url: fromEnv, source: `$${spec.envVar}`, stop: async () => {} }
         } catch (e) {
           return { notRun: `${spec.envVar}=${redactUrl(fromEnv)} does not answer: ${message(e)}` }
@@ -68,7 +73,7 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
       }
       const reasons: string[] = []
       try {
-        await spec.ping(spec.localUrl)
+        await ping(spec, spec.localUrl)
         return {
           url: spec.localUrl,
           source: `local server ${redactUrl(spec.localUrl)}`,
@@ -93,4 +98,31 @@ export function databaseName(runId: string, suffix: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9_]/g, '_')
   return name.slice(0, 63)
+}
+
+export interface ProvisionedDatabase {
+  /** URL of the new, empty database. */
+  readonly url: string
+  /** How the server was found. */
+  readonly source: string
+  drop(): Promise<void>
+}
+
+/** Creates `dbal_<runId>_<suffix>_xxxxxx` on the server found for `spec`, or says why it cannot. */
+export async function provisionDatabase(
+  spec: ServerSpec,
+  runId: string,
+  suffix: string,
+): Promise<ProvisionedDatabase | { notRun: string }> {
+  const server = await findServer(spec)
+  if ('notRun' in server) return server
+  const name = databaseName(runId, suffix)
+  await spec.admin(server.url, spec.createDatabase(name))
+  const u = new URL(server.url)
+  u.pathname = `/${name}`
+  return {
+    url: u.toString(),
+    source: server.source,
+    drop: () => spec.admin(server.url, spec.dropDatabase(name)),
+  }
 }
