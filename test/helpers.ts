@@ -81,3 +81,15 @@ export const newComponent = (c: DBALClient, pageId: string, parentId: string | n
 
 export const newWorkflow = (c: DBALClient, createdBy: string) =>
   c.workflows.create({ name: `wf-${uniq()}`, trigger: 'manual', triggerConfig: {}, steps: {}, createdBy })
+
+/** Rows for tests that talk to an adapter directly (below the client): fixed ids and timestamps. */
+export const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
+export const TS = '2030-01-01T00:00:00.000Z'
+export const userRow = (n: number, username = `user${n}`) => ({
+  id: ID(n),
+  username,
+  email: `${username}@example.com`,
+  role: 'user',
+  createdAt: TS,
+  updatedAt: TS,
+})

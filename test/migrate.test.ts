@@ -14,7 +14,7 @@ import { sqliteAdapter } from '../adapters/sqlite/index.ts'
 import { loadSchema, schema, SCHEMA_DIR, type Schema } from '../core/schema.ts'
 import { provisionPostgres } from '../harness/provision/postgres.ts'
 import { skipPostgres } from './servers.ts'
-import { rejects } from './helpers.ts'
+import { ID, rejects, TS } from './helpers.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'dbal-migrate-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -59,9 +59,6 @@ function grownSchema(): Schema {
   )
   return loadSchema(copy)
 }
-
-const TS = '2030-01-01T00:00:00.000Z'
-const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
 interface Target {
   open(s?: Schema): SqlAdapter

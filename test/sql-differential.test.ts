@@ -17,7 +17,7 @@ import type { JsonObject } from '../core/types.generated.ts'
 import { provisionPostgres } from '../harness/provision/postgres.ts'
 import { skipPostgres } from './servers.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
-import { FAST_SCRYPT, T0 } from './helpers.ts'
+import { FAST_SCRYPT, ID, T0, TS, userRow } from './helpers.ts'
 
 type Run = <T>(label: string, p: () => Promise<T>) => Promise<T | undefined>
 type Scenario = (c: DBALClient, run: Run, adapter: Adapter) => Promise<void>
@@ -434,16 +434,7 @@ const SCENARIOS: Record<string, Scenario> = {
 }
 
 /** The same transaction moves on the seam itself, with fixed ids (savepoints, caught errors, rollback). */
-const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-const TS = '2030-01-01T00:00:00.000Z'
-const user = (n: number, username: string) => ({
-  id: ID(n),
-  username,
-  email: `${username}@example.com`,
-  role: 'user',
-  createdAt: TS,
-  updatedAt: TS,
-})
+const user = userRow
 const names = async (a: Adapter) =>
   (
     await a.list('User', {

@@ -12,18 +12,9 @@ import type { SqlAdapter } from '../adapters/sql/adapter.ts'
 import { sqliteAdapter } from '../adapters/sqlite/index.ts'
 import type { Adapter } from '../core/adapter.ts'
 import { DBALError } from '../core/errors.ts'
-import { rejects } from './helpers.ts'
+import { ID, rejects, TS, userRow } from './helpers.ts'
 
-const ID = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
-const TS = '2030-01-01T00:00:00.000Z'
-const user = (n: number, username = `user${n}`) => ({
-  id: ID(n),
-  username,
-  email: `${username}@example.com`,
-  role: 'user',
-  createdAt: TS,
-  updatedAt: TS,
-})
+const user = userRow
 const page = (n: number) => ({
   id: ID(100 + n),
   slug: `p${n}`,
