@@ -115,9 +115,9 @@ test(
   },
 )
 
-test('the CLI exits 1 on a failing vector file and prints the closing line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
-  const r = spawnSync(
+/** `dbal test` on the reference backend with these vectors and options, in a child process. */
+const dbalTest = (vectors: string, ...options: string[]) =>
+  spawnSync(
     process.execPath,
     [
       '--import',
@@ -127,12 +127,15 @@ test('the CLI exits 1 on a failing vector file and prints the closing line', () 
       '--backends',
       'reference',
       '--vectors',
-      fixture('fail.yaml'),
-      '--report-dir',
-      dir,
+      vectors,
+      ...options,
     ],
     { encoding: 'utf8', env: CLEAN_ENV },
   )
+
+test('the CLI exits 1 on a failing vector file and prints the closing line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
+  const r = dbalTest(fixture('fail.yaml'), '--report-dir', dir)
   assert.equal(r.status, 1, r.stderr)
   assert.match(r.stdout, /^1 passed, 5 failed, 0 skipped$/m)
   assert.match(
@@ -147,20 +150,7 @@ test('the CLI exits 1 on a failing vector file and prints the closing line', () 
 })
 
 test('the CLI exits 2 with a clear message on an invalid vector file', () => {
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      here('../harness/cli.ts'),
-      'test',
-      '--backends',
-      'reference',
-      '--vectors',
-      fixture('invalid-entity.yaml'),
-    ],
-    { encoding: 'utf8', env: CLEAN_ENV },
-  )
+  const r = dbalTest(fixture('invalid-entity.yaml'))
   assert.equal(r.status, 2)
   assert.match(
     r.stderr,

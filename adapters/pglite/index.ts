@@ -4,8 +4,7 @@ import type { Schema } from '../../core/schema.ts'
 import { postgresCatalog } from '../postgres/catalog.ts'
 import { postgresDialect } from '../postgres/dialect.ts'
 import { classify } from '../postgres/errors.ts'
-import { POSTGRES_CAPABILITIES } from '../postgres/index.ts'
-import { SqlAdapter } from '../sql/adapter.ts'
+import { SQL_CAPABILITIES, SqlAdapter } from '../sql/adapter.ts'
 import { pgliteDriver, type PGliteLike } from './driver.ts'
 
 export interface PgliteAdapterOptions {
@@ -26,7 +25,7 @@ export async function pgliteAdapter(o: PgliteAdapterOptions = {}): Promise<SqlAd
       if (owned) await db.close()
     }),
     classify,
-    capabilities: POSTGRES_CAPABILITIES,
+    capabilities: SQL_CAPABILITIES,
     catalog: postgresCatalog,
     schema: o.schema,
   })

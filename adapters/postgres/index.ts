@@ -1,7 +1,6 @@
 /** The PostgreSQL adapter: a pg Pool, the shared SQL code, and the PostgreSQL dialect, errors and catalog. */
 import type { Schema } from '../../core/schema.ts'
-import type { CapabilityName } from '../../core/types.generated.ts'
-import { SqlAdapter } from '../sql/adapter.ts'
+import { SQL_CAPABILITIES, SqlAdapter } from '../sql/adapter.ts'
 import { postgresCatalog } from './catalog.ts'
 import { postgresDialect } from './dialect.ts'
 import { openPostgres, type PostgresOptions } from './driver.ts'
@@ -12,24 +11,13 @@ export interface PostgresAdapterOptions extends PostgresOptions {
   readonly schema?: Schema
 }
 
-/** What PostgreSQL does (PGlite too, but for the pool). */
-export const POSTGRES_CAPABILITIES: readonly CapabilityName[] = [
-  'transactions',
-  'nestedTransactions',
-  'jsonQueries',
-  'aggregations',
-  'relations',
-  'migrations',
-  'schemaIntrospection',
-]
-
 export function postgresAdapter(o: PostgresAdapterOptions): SqlAdapter {
   return new SqlAdapter({
     name: 'postgres',
     dialect: postgresDialect,
     driver: openPostgres(o),
     classify,
-    capabilities: [...POSTGRES_CAPABILITIES, 'connectionPooling'],
+    capabilities: [...SQL_CAPABILITIES, 'connectionPooling'],
     catalog: postgresCatalog,
     schema: o.schema,
   })

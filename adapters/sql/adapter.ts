@@ -17,6 +17,17 @@ import { migrate, type Catalog, type LiveSchema } from './migrate.ts'
 import { Scope } from './scope.ts'
 import { EntitySql, TOTAL } from './statements.ts'
 
+/** What every backend of the shared SQL code does; each adds what its deployment has (a pool). */
+export const SQL_CAPABILITIES: readonly CapabilityName[] = [
+  'transactions',
+  'nestedTransactions',
+  'jsonQueries',
+  'aggregations',
+  'relations',
+  'migrations',
+  'schemaIntrospection',
+]
+
 export interface SqlAdapterOptions {
   readonly name: string
   readonly dialect: Dialect

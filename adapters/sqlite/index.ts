@@ -1,6 +1,6 @@
 /** The SQLite adapter: better-sqlite3, the shared SQL code, SQLite's dialect, errors and catalog. */
 import type { Schema } from '../../core/schema.ts'
-import { SqlAdapter } from '../sql/adapter.ts'
+import { SQL_CAPABILITIES, SqlAdapter } from '../sql/adapter.ts'
 import { sqliteCatalog } from './catalog.ts'
 import { sqliteDialect } from './dialect.ts'
 import { openSqlite, type SqliteOptions } from './driver.ts'
@@ -17,15 +17,7 @@ export function sqliteAdapter(o: SqliteAdapterOptions = {}): SqlAdapter {
     dialect: sqliteDialect,
     driver: openSqlite(o),
     classify,
-    capabilities: [
-      'transactions',
-      'nestedTransactions',
-      'jsonQueries',
-      'aggregations',
-      'relations',
-      'migrations',
-      'schemaIntrospection',
-    ],
+    capabilities: SQL_CAPABILITIES,
     catalog: sqliteCatalog,
     schema: o.schema,
   })
