@@ -40,7 +40,7 @@ export class DBALError extends Error {
     this.name = 'DBALError'
     this.code = code
     this.status = spec.status
-    if (details !== undefined) this.details = details
+    if (details !== undefined) this.details = bound(details)
   }
 
   get retryable(): boolean {
@@ -63,6 +63,38 @@ export class DBALError extends Error {
   static is(e: unknown, code?: ErrorCode): e is DBALError {
     return e instanceof DBALError && (code === undefined || e.code === code)
   }
+}
+
+/**
+ * What any error can carry, whatever the input that caused it: details are echoed to remote callers,
+ * stored in idempotency records and logged, so a 200 KB field name or a filter of 20,000 failing
+ * branches must not come back (or be kept) at its own size. Longer strings are cut, lists keep their
+ * first items, deeper nesting is dropped, and `truncated: true` says that something was left out.
+ */
+export const DETAIL_LIMITS = { string: 200, items: 50, keys: 32, depth: 4 } as const
+
+function bound(details: ErrorDetails): ErrorDetails {
+  let cut = false
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      if (v.length <= DETAIL_LIMITS.string) return v
+      cut = true
+      return `${v.slice(0, DETAIL_LIMITS.string)}…`
+    }
+    if (v === null || typeof v !== 'object') return v
+    if (depth >= DETAIL_LIMITS.depth) return ((cut = true), null)
+    const many = Array.isArray(v) ? v : Object.entries(v)
+    const max = Array.isArray(v) ? DETAIL_LIMITS.items : DETAIL_LIMITS.keys
+    if (many.length > max) cut = true
+    if (Array.isArray(v)) return v.slice(0, max).map((x) => walk(x, depth + 1))
+    return Object.fromEntries(
+      Object.entries(v)
+        .slice(0, max)
+        .map(([k, x]) => [walk(k, depth), walk(x, depth + 1)]),
+    )
+  }
+  const out = walk(details, 0) as ErrorDetails
+  return cut ? { ...out, truncated: true } : out
 }
 
 export const validationError = (fields: FieldError[], extra?: ErrorDetails): DBALError =>

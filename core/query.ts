@@ -57,6 +57,18 @@ export const ALL: Cond = { kind: 'all' }
 const MAX_DEPTH = 16
 const MAX_CONDITIONS = 256
 const MAX_IN = 1000
+/**
+ * Values in one whole filter (each $in/$nin element counts). Every accepted filter must run on every
+ * backend: SQLite binds at most 32,766 parameters and PostgreSQL 65,535 per statement, and a JSON-path
+ * comparison binds up to three; 5,000 values stay well inside both with the ACL's row rules added.
+ */
+export const MAX_VALUES = 5000
+/**
+ * Characters of all the strings in one filter (UTF-16 code units). Text fields have no length limit of
+ * their own, and a statement carrying megabytes of text fails on some servers (MariaDB's
+ * max_allowed_packet, 16 MiB, with values escaped) where it runs on others.
+ */
+export const MAX_TEXT = 1 << 20
 const MAX_PATH = 8
 const PATH_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/
 const ORDERED: readonly Comparison[] = ['gt', 'gte', 'lt', 'lte']
@@ -89,9 +101,16 @@ function orOf(items: readonly Cond[]): Cond {
   return items.some((c) => c.kind === 'all') ? ALL : items.length === 1 ? items[0]! : { kind: 'or', items }
 }
 
+// A double negation is what it negates, so `{$not: {$not: {}}}` is ALL too. This normalizing makes the
+// bulk-write guard refuse the obvious spellings of "every row"; it is a guard against mistakes, not a
+// barrier: `{id: {$exists: true}}` matches every row on purpose and is allowed.
+const notOf = (c: Cond): Cond => (c.kind === 'not' ? c.item : { kind: 'not', item: c })
+
 class FilterParser {
   readonly errors: FieldError[] = []
   private count = 0
+  private values = 0
+  private text = 0
   constructor(private readonly e: Entity) {}
 
   private fail(field: string, error: string): Cond {
@@ -118,7 +137,7 @@ class FilterParser {
           this.fail(here, 'must be a non-empty filter')
           continue
         }
-        items.push({ kind: 'not', item: this.parse(value, here, depth + 1) })
+        items.push(notOf(this.parse(value, here, depth + 1)))
       } else if (key.startsWith('$')) {
         this.fail(here, 'unknown operator')
       } else {
@@ -165,6 +184,10 @@ class FilterParser {
     v: unknown,
     at: string,
   ): { ok: boolean; value: unknown } {
+    if (typeof v === 'string' && (this.text += v.length) > MAX_TEXT) {
+      this.fail(at, `more than ${MAX_TEXT} characters of text in one filter`)
+      return { ok: false, value: null }
+    }
     if (path) {
       if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
         return { ok: true, value: v }
@@ -197,6 +220,8 @@ class FilterParser {
     if (op === 'in' || op === 'nin') {
       if (!Array.isArray(v)) return this.fail(at, 'must be an array')
       if (v.length > MAX_IN) return this.fail(at, `at most ${MAX_IN} values`)
+      if ((this.values += v.length) > MAX_VALUES)
+        return this.fail(at, `more than ${MAX_VALUES} values in one filter`)
       const values: unknown[] = []
       for (const [i, x] of v.entries()) {
         const s = this.scalar(f, path, 'eq', x, `${at}[${i}]`)

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { parse } from 'yaml'
-import { asDBALError, DBALError, validationError, type ErrorCode } from '../core/errors.ts'
+import { asDBALError, DBALError, DETAIL_LIMITS, validationError, type ErrorCode } from '../core/errors.ts'
 import { SCHEMA_DIR } from '../core/schema.ts'
 
 /** Read straight from the YAML, not through the loader, so a loader bug cannot hide. */
@@ -70,6 +70,32 @@ describe('details', () => {
     assert.ok(!('details' in new DBALError('NOT_FOUND').toJSON()))
     const d = { entity: 'Credential', retryAfter: 42 }
     assert.deepEqual(new DBALError('RATE_LIMIT_EXCEEDED', d).details, d)
+  })
+  it('are bounded whatever the input: long strings cut, long lists and deep nesting dropped, `truncated` says so', () => {
+    const e = new DBALError('VALIDATION_ERROR', {
+      fields: Array.from({ length: 20_000 }, (_, i) => ({
+        field: `filter.$or[${i}].x`,
+        error: 'unknown field',
+      })),
+      key: 'k'.repeat(200_000),
+      deep: { a: { b: { c: { d: { e: 1 } } } } },
+      many: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])),
+    })
+    const d = e.details!
+    assert.equal(d.fields!.length, DETAIL_LIMITS.items)
+    assert.equal((d.key as string).length, DETAIL_LIMITS.string + 1)
+    assert.deepEqual(d.deep, { a: { b: { c: null } } })
+    assert.equal(Object.keys(d.many as object).length, DETAIL_LIMITS.keys)
+    assert.equal(d.truncated, true)
+    assert.ok(JSON.stringify(e.toJSON()).length < 20_000, `${JSON.stringify(e.toJSON()).length} bytes`)
+  })
+  it('details within the limits are kept exactly, without `truncated`', () => {
+    const d = {
+      entity: 'User',
+      fields: [{ field: 'a', error: 'x'.repeat(DETAIL_LIMITS.string) }],
+      nested: { a: { b: 1 } },
+    }
+    assert.deepEqual(new DBALError('VALIDATION_ERROR', d).details, d)
   })
   it('validationError puts fields in details', () => {
     const e = validationError([{ field: 'a', error: 'x' }], { entity: 'User' })

@@ -134,9 +134,8 @@ describe('postgres timeouts and lost connections', { skip: skipPostgres }, () =>
   it('57014 (statement timeout) → TIMEOUT, and the adapter keeps working', async () => {
     const quick = postgresAdapter({ url: db.url, statementTimeoutMs: 200 })
     try {
-      const t0 = Date.now()
+      // 57014: the server cancelled the statement (it did not run to its end and fail otherwise).
       const e = await rejects(quick.create('LuaScript', script(1, ID(1))), 'TIMEOUT')
-      assert.ok(Date.now() - t0 < 2500, 'cancelled by the server, not finished')
       assert.equal(e.details?.sqlstate, '57014')
       assertClean(e)
       await rejects(

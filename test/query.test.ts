@@ -1,7 +1,15 @@
 /** CONTRACT §5: filters, sorts and pages parse to the normalized tree, and nothing else gets through. */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ALL, parseFilter, parsePage, parseSort, type Comparison } from '../core/query.ts'
+import {
+  ALL,
+  MAX_TEXT,
+  MAX_VALUES,
+  parseFilter,
+  parsePage,
+  parseSort,
+  type Comparison,
+} from '../core/query.ts'
 import { entityOf } from '../core/schema.ts'
 import { failsOn, testClient } from './helpers.ts'
 
@@ -250,6 +258,53 @@ describe('sort and page normalization', () => {
     assert.deepEqual(parsePage(Session, undefined, undefined), { page: 1, limit: 50, offset: 0 })
     assert.deepEqual(parsePage(Session, 3, 200), { page: 3, limit: 200, offset: 400 })
     assert.deepEqual(parsePage(User, 2, 100), { page: 2, limit: 100, offset: 100 })
+  })
+})
+
+describe('the bulk-write guard and normalization', () => {
+  it('a double negation is what it negates: {$not: {$not: X}} is X, and of {} is ALL', () => {
+    assert.deepEqual(parseFilter(User, { $not: { $not: { $and: [{}] } } }), ALL)
+    assert.deepEqual(parseFilter(User, { $not: { $not: { username: 'a' } } }), cmp('username', 'eq', 'a'))
+    assert.deepEqual(parseFilter(User, { $not: { username: 'a' } }), {
+      kind: 'not',
+      item: cmp('username', 'eq', 'a'),
+    })
+  })
+  it('an $or of 20,000 failing branches is refused with bounded details', async () => {
+    const c = testClient().client
+    const e = await c.users
+      .count({ $or: Array.from({ length: 20_000 }, (_, i) => ({ [`nope${i}`]: 1 })) })
+      .then(
+        () => assert.fail('accepted'),
+        (x: unknown) => x as { code: string; details: { fields: unknown[]; truncated?: boolean } },
+      )
+    assert.equal(e.code, 'VALIDATION_ERROR')
+    assert.ok(e.details.fields.length <= 50 && e.details.truncated === true)
+    assert.ok(JSON.stringify(e.details).length < 10_000, `${JSON.stringify(e.details).length} bytes`)
+  })
+  it(`at most ${MAX_VALUES} values in one whole filter, over all its lists`, async () => {
+    const list = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`)
+    const lists = (k: number) => ({
+      $or: Array.from({ length: k }, (_, i) => ({ username: { $in: list(1000, i * 1000) } })),
+    })
+    assert.ok(parseFilter(User, lists(MAX_VALUES / 1000)))
+    const [e] = await failsOn(
+      () => parseFilter(User, lists(MAX_VALUES / 1000 + 1)),
+      `filter.$or[${MAX_VALUES / 1000}].username.$in`,
+    )
+    assert.match(e!.error, /values in one filter/)
+  })
+})
+
+describe('text in a filter', () => {
+  it(`at most ${MAX_TEXT} characters of strings in one filter`, async () => {
+    const half = 'x'.repeat(MAX_TEXT / 2)
+    assert.ok(parseFilter(Lua, { $or: [{ code: half }, { description: { $contains: half } }] }))
+    const [e] = await failsOn(
+      () => parseFilter(Lua, { $or: [{ code: half }, { description: { $contains: `${half}y` } }] }),
+      'filter.$or[1].description.$contains',
+    )
+    assert.match(e!.error, /characters of text/)
   })
 })
 

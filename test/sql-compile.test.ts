@@ -61,7 +61,8 @@ for (const [name, d] of Object.entries(DIALECTS)) {
         }
         const list = compile(d, users, cmp('email', 'nin', [v, 'x', null]))
         assert.equal(list.sql, compile(d, users, cmp('email', 'nin', ['y', 'x', null])).sql)
-        assert.ok(list.params.includes(v))
+        // PostgreSQL binds a list as one array parameter.
+        assert.ok(list.params.flat().includes(v))
       }
     })
 

@@ -55,6 +55,10 @@ export const postgresDialect: Dialect = {
   selectExpr: (f, column) =>
     f.type === 'datetime' ? `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : column,
   param: (f, v, p) => `${p.add(encode(f, v))}::${CASTS[f.type]}`,
+  // One array parameter: the text stays the same whatever the list's length, so one prepared statement
+  // serves every length, and no list comes near the protocol's 65,535 parameters.
+  inList: (f, column, values, p) =>
+    `${column} = ANY(${p.add(values.map((v) => encode(f, v)))}::${CASTS[f.type]}[])`,
   literal(f, v) {
     if (typeof v === 'number') return String(v)
     if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
@@ -76,9 +80,14 @@ export const postgresDialect: Dialect = {
       return `(jsonb_typeof(${at(column, path, p)}) = 'string' AND ${at(column, path, p, true)} COLLATE "C" ${OPERATORS[op]} ${p.add(v)}::text)`
     return `(jsonb_typeof(${at(column, path, p)}) = 'number' AND ${at(column, path, p)} ${OPERATORS[op]} ${p.add(JSON.stringify(v))}::jsonb)`
   },
+  // jsonb equality already tells the JSON types apart, so one array of every kind does.
+  jsonIn: (column, path, values, p) =>
+    `${at(column, path, p)} = ANY(${p.add(values.map((v) => JSON.stringify(v)))}::jsonb[])`,
   jsonText: (column, path, p) =>
     `CASE WHEN jsonb_typeof(${at(column, path, p)}) = 'string' THEN ${at(column, path, p, true)} END`,
   statementAbortsTransaction: true,
+  // The referential actions run after the statement, so its row count holds every row it matched.
+  deleteCountOmitsCascaded: false,
   inlineForeignKeys: false,
   begin: 'BEGIN',
 }

@@ -4,6 +4,12 @@
  * timeout or cancel) and 55P03 (lock timeout) are TIMEOUT; connection failures (class 08, 57P01-03,
  * refused, reset, terminated, server out of resources) are DATABASE_ERROR; invalid values (class 22) are
  * VALIDATION_ERROR; anything else INTERNAL_ERROR. Details carry the SQLSTATE, never SQL text or the URL.
+ *
+ * DATABASE_ERROR and TIMEOUT are retryable (schema/errors.yaml), so what a retry would meet again is
+ * INTERNAL_ERROR even inside those classes: 08P01 (the server refused the message itself, e.g. more
+ * than 65,535 parameters), class 28 and 3D000 (a role, password or database that is wrong until someone
+ * changes the configuration), 58P01/58P02 (a file missing or in the way). Class 54 (a statement past a
+ * server limit) is INTERNAL_ERROR like every other class not listed.
  */
 import { DBALError, type ErrorCode } from '../../core/errors.ts'
 import type { Entity } from '../../core/schema.ts'
@@ -18,8 +24,10 @@ interface NativeError {
   errors?: unknown
 }
 
-const UNAVAILABLE_CLASSES = ['08', '53', '58', '3D', '28']
+const UNAVAILABLE_CLASSES = ['08', '53', '58']
 const UNAVAILABLE_CODES = ['57P01', '57P02', '57P03', '40001', '40P01']
+/** In the classes above, but a retry fails the same way. */
+const PERMANENT_CODES = ['08P01', '58P01', '58P02']
 const NETWORK =
   /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNABORTED)$/
 const LOST =
@@ -61,6 +69,7 @@ export function classify(err: unknown, e?: Entity): Fault {
   }
   if (
     sqlstate &&
+    !PERMANENT_CODES.includes(sqlstate) &&
     (UNAVAILABLE_CODES.includes(sqlstate) || UNAVAILABLE_CLASSES.includes(sqlstate.slice(0, 2)))
   )
     return fail('DATABASE_ERROR', { sqlstate })

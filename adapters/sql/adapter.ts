@@ -9,7 +9,7 @@ import type { Cond, ListQuery } from '../../core/query.ts'
 import { schema as projectSchema, type Entity, type Schema } from '../../core/schema.ts'
 import type { CapabilityName } from '../../core/types.generated.ts'
 import type { Row } from '../../core/validate.ts'
-import { referencingFirst } from './ddl.ts'
+import { cascadesOntoItself, referencingFirst } from './ddl.ts'
 import { quote, type Dialect } from './dialect.ts'
 import type { Conn, Driver, SqlRow } from './driver.ts'
 import { explain, type Fault, type Lookup, type Write } from './explain.ts'
@@ -71,7 +71,8 @@ export class SqlAdapter implements Adapter {
     if (!s) {
       const e = this.shared.schema.entity.get(entity)
       if (!e) throw new DBALError('INTERNAL_ERROR', { entity, problem: 'unknown entity' })
-      this.shared.sql.set(entity, (s = new EntitySql(this.o.dialect, e)))
+      const countFirst = this.o.dialect.deleteCountOmitsCascaded && cascadesOntoItself(this.shared.schema, e)
+      this.shared.sql.set(entity, (s = new EntitySql(this.o.dialect, e, countFirst)))
     }
     return s
   }
@@ -231,11 +232,19 @@ export class SqlAdapter implements Adapter {
     })
   }
 
+  /** The rows that matched and are gone, also those a cascade of the same table removed first. */
   async deleteMany(entity: string, filter: Cond): Promise<number> {
     const s = this.sql(entity)
     return this.write$(s, { kind: 'delete', filter }, () => {
       const st = s.deleteWhere(filter)
-      return this.single((c) => c.run(st.sql, st.params))
+      if (!s.countBeforeDelete) return this.single((c) => c.run(st.sql, st.params))
+      const n = s.count(filter)
+      // One transaction (or savepoint), so that nothing changes the matches between the two statements.
+      return this.scope.atomic(async (c) => {
+        const matched = Number((await c.get(n.sql, n.params))?.n ?? 0)
+        await c.run(st.sql, st.params)
+        return matched
+      })
     })
   }
 

@@ -4,6 +4,13 @@
  * every JSON path) is a bound parameter. The meaning is reference/match.ts: two-valued logic where a
  * comparison with NULL is false, so every NOT is written as NOT COALESCE(x, FALSE) and `$ne`, `$nin` and
  * `$not` include the rows where the field is null.
+ *
+ * Every filter core/query.ts accepts must compile to a statement each database runs (CONTRACT §5: one
+ * query language on every backend). SQLite refuses an expression tree deeper than 1000 and parses
+ * `a OR b OR c ...` into a tree as deep as the list, so lists of values are never spelled out as ORs (an
+ * IN list per JSON type instead) and long AND/OR chains are grouped. A list binds one parameter per
+ * value on SQLite (and a few for its JSON path), one array on PostgreSQL: the largest accepted filter
+ * binds under 6,000 of SQLite's 32,766 and under 700 of PostgreSQL's 65,535 (sql-filter-limits.test.ts).
  */
 import { DBALError } from '../../core/errors.ts'
 import type { Cond, SortKey } from '../../core/query.ts'
@@ -24,9 +31,23 @@ const FALSE = '(1 = 0)'
 const ORDERINGS: readonly string[] = ['eq', 'gt', 'gte', 'lt', 'lte']
 const TEXT_MATCHES: readonly string[] = ['contains', 'startsWith', 'endsWith']
 
+/** Terms in one flat AND/OR: a chain of n adds n levels to SQLite's tree, groups of groups add log n. */
+const GROUP = 8
+
+/** `parts` joined by `op`, in nested groups of at most GROUP, so the depth grows with log(parts). */
+function chain(parts: readonly string[], op: 'AND' | 'OR'): string {
+  let level = parts
+  while (level.length > GROUP) {
+    const groups: string[] = []
+    for (let i = 0; i < level.length; i += GROUP) groups.push(chain(level.slice(i, i + GROUP), op))
+    level = groups
+  }
+  return level.length === 1 ? level[0]! : `(${level.join(` ${op} `)})`
+}
+
 const negate = (sql: string) => `NOT COALESCE(${sql}, FALSE)`
-const anyOf = (parts: string[]) =>
-  parts.length === 0 ? FALSE : parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`
+const anyOf = (parts: readonly string[]) => (parts.length === 0 ? FALSE : chain(parts, 'OR'))
+const allOf = (parts: readonly string[]) => (parts.length === 0 ? TRUE : chain(parts, 'AND'))
 
 function bad(e: Entity, field: string, error: string): DBALError {
   return new DBALError('VALIDATION_ERROR', { entity: e.name, fields: [{ field, error }] })
@@ -53,7 +74,7 @@ function column(d: Dialect, e: Entity, f: Field, c: Cmp, p: Params): string {
     case 'nin': {
       const values = c.value as unknown[]
       const present = values.filter((x) => x !== null)
-      const parts = present.length ? [`${col} IN (${present.map((x) => d.param(f, x, p)).join(', ')})`] : []
+      const parts = present.length ? [d.inList(f, col, present, p)] : []
       if (present.length < values.length) parts.push(`${col} IS NULL`)
       return c.op === 'in' ? anyOf(parts) : negate(anyOf(parts))
     }
@@ -85,6 +106,14 @@ function jsonPath(d: Dialect, e: Entity, f: Field, c: Cmp, path: readonly string
     if (!isScalar(v)) throw bad(e, c.field, 'a JSON path compares with scalars only')
     return d.jsonCompare(col, path, 'eq', v, p)
   }
+  // One IN list per JSON type (see the dialects' jsonIn), however long the list.
+  const oneOf = (values: readonly unknown[]) => {
+    const present = values.filter((x) => x !== null)
+    if (!present.every(isScalar)) throw bad(e, c.field, 'a JSON path compares with scalars only')
+    const parts = present.length ? [d.jsonIn(col, path, present, p)] : []
+    if (present.length < values.length) parts.push(d.jsonIsNull(col, path, p))
+    return anyOf(parts)
+  }
   const v = c.value
   switch (c.op) {
     case 'eq':
@@ -92,9 +121,9 @@ function jsonPath(d: Dialect, e: Entity, f: Field, c: Cmp, path: readonly string
     case 'ne':
       return negate(eq(v))
     case 'in':
-      return anyOf((v as unknown[]).map(eq))
+      return oneOf(v as unknown[])
     case 'nin':
-      return negate(anyOf((v as unknown[]).map(eq)))
+      return negate(oneOf(v as unknown[]))
     case 'exists':
       return v ? negate(d.jsonIsNull(col, path, p)) : d.jsonIsNull(col, path, p)
   }
@@ -111,7 +140,7 @@ export function compileWhere(d: Dialect, e: Entity, c: Cond, p: Params): string 
     case 'all':
       return TRUE
     case 'and':
-      return c.items.length === 0 ? TRUE : `(${c.items.map((x) => compileWhere(d, e, x, p)).join(' AND ')})`
+      return allOf(c.items.map((x) => compileWhere(d, e, x, p)))
     case 'or':
       return anyOf(c.items.map((x) => compileWhere(d, e, x, p)))
     case 'not':

@@ -115,3 +115,23 @@ export function referencingFirst(s: Schema): Entity[] {
   for (const e of s.entities) visit(e, new Set())
   return out
 }
+
+/**
+ * Whether deleting a row of `e` can delete other rows of `e` through ON DELETE CASCADE, directly (a
+ * component's subtree) or through other tables. On such an entity a DELETE may find some of the rows
+ * it matched already gone.
+ */
+export function cascadesOntoItself(s: Schema, e: Entity): boolean {
+  const seen = new Set<Entity>()
+  const reach = (from: Entity): boolean =>
+    s.entities.some((re) =>
+      re.foreignKeys.some((f) => {
+        if (f.foreignKey!.entity !== from.name || f.foreignKey!.onDelete !== 'cascade') return false
+        if (re === e) return true
+        if (seen.has(re)) return false
+        seen.add(re)
+        return reach(re)
+      }),
+    )
+  return reach(e)
+}

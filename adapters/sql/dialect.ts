@@ -47,6 +47,8 @@ export interface Dialect {
   selectExpr(f: Field, column: string): string
   /** A bound parameter for a value of `f`, cast where the database needs the type spelled out. */
   param(f: Field, v: unknown, p: Params): string
+  /** `column` equals one of `values` (non-null, at least one), at most one parameter per value. */
+  inList(f: Field, column: string, values: readonly unknown[], p: Params): string
   /** A constant from the schema (a column DEFAULT). */
   literal(f: Field, v: unknown): string
   /** Suffix after ASC/DESC so that nulls sort first ascending and last descending. */
@@ -57,10 +59,20 @@ export interface Dialect {
   jsonIsNull(column: string, path: readonly string[], p: Params): string
   /** Same JSON type and value (eq), or ordered within strings / numbers. */
   jsonCompare(column: string, path: readonly string[], op: Ordering, v: JsonScalar, p: Params): string
+  /**
+   * Same JSON type and value as one of `values` (at least one), as eq would say for each: a fixed number
+   * of expression levels and of path parameters whatever the number of values.
+   */
+  jsonIn(column: string, path: readonly string[], values: readonly JsonScalar[], p: Params): string
   /** The value at the path as text when it is a JSON string, else NULL. */
   jsonText(column: string, path: readonly string[], p: Params): string
   /** A failed statement aborts the enclosing transaction (PostgreSQL): writes in one get a savepoint. */
   readonly statementAbortsTransaction: boolean
+  /**
+   * A DELETE's change count leaves out the rows of its own table that a foreign-key cascade removed
+   * before the statement reached them (SQLite): deleteMany then counts its matches first.
+   */
+  readonly deleteCountOmitsCascaded: boolean
   /** Foreign keys live inside CREATE TABLE (SQLite cannot add them to an existing table). */
   readonly inlineForeignKeys: boolean
   /** Starts a transaction. */

@@ -32,6 +32,8 @@ export class EntitySql {
   constructor(
     readonly d: Dialect,
     readonly e: Entity,
+    /** deleteMany counts the matching rows before it deletes them (see Dialect.deleteCountOmitsCascaded). */
+    readonly countBeforeDelete = false,
   ) {
     this.codec = new RowCodec(d, e)
     this.table = quote(e.table)

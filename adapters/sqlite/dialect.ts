@@ -47,6 +47,7 @@ export const sqliteDialect: Dialect = {
   decoder: (f) => (f.type === 'boolean' ? toBoolean : f.type === 'json' ? toJson : undefined),
   selectExpr: (_f, column) => column,
   param: (f, v, p) => p.add(encode(f, v)),
+  inList: (f, column, values, p) => `${column} IN (${values.map((v) => p.add(encode(f, v))).join(', ')})`,
   literal(f, v) {
     if (typeof v === 'number') return String(v)
     if (typeof v === 'boolean') return v ? '1' : '0'
@@ -70,9 +71,26 @@ export const sqliteDialect: Dialect = {
     const kind = typeof v === 'string' ? 'string' : 'number'
     return `(json_type(${column}, ${path$(path, p)}) ${JSON_KIND[kind]} AND json_extract(${column}, ${path$(path, p)}) ${OPERATORS[op]} ${p.add(v)})`
   },
+  jsonIn(column, path, values, p) {
+    const list = (xs: readonly unknown[]) => xs.map((x) => p.add(x)).join(', ')
+    const parts: string[] = []
+    for (const kind of ['string', 'number'] as const) {
+      const xs = values.filter((v) => typeof v === kind)
+      if (xs.length)
+        parts.push(
+          `(json_type(${column}, ${path$(path, p)}) ${JSON_KIND[kind]} AND json_extract(${column}, ${path$(path, p)}) IN (${list(xs)}))`,
+        )
+    }
+    const booleans = [...new Set(values.filter((v) => typeof v === 'boolean'))]
+    if (booleans.length)
+      parts.push(`json_type(${column}, ${path$(path, p)}) IN (${list(booleans.map(String))})`)
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`
+  },
   jsonText: (column, path, p) =>
     `CASE WHEN json_type(${column}, ${path$(path, p)}) = 'text' THEN json_extract(${column}, ${path$(path, p)}) END`,
   statementAbortsTransaction: false,
+  // sqlite3_changes() counts only the rows the statement itself deleted, not those its cascades did.
+  deleteCountOmitsCascaded: true,
   inlineForeignKeys: true,
   // IMMEDIATE takes the write lock up front, so two connections to one file never deadlock on upgrade.
   begin: 'BEGIN IMMEDIATE',

@@ -1,14 +1,20 @@
 /**
  * The one place where SQLite's errors get their meaning. Constraint failures become faults that the
  * shared SQL code explains (SQLite names the columns of a unique, but no foreign key); busy or
- * interrupted statements are TIMEOUT; I/O, a closed or unopenable database are DATABASE_ERROR; anything
- * else is INTERNAL_ERROR. The native error is kept as `cause` and never copied into details.
+ * interrupted statements are TIMEOUT; I/O errors, a full disk, lack of memory, lock contention and a
+ * closed database are DATABASE_ERROR; anything else is INTERNAL_ERROR. The native error is kept as
+ * `cause` and never copied into details.
+ *
+ * DATABASE_ERROR and TIMEOUT are retryable (schema/errors.yaml), so what a retry meets again is
+ * INTERNAL_ERROR: a damaged file or one that is no database (CORRUPT, NOTADB), one that cannot be opened
+ * or written (CANTOPEN, READONLY, PERM), a refused statement (AUTH), and a statement past a limit or
+ * malformed (TOOBIG, RANGE, ERROR: too deep, too many variables).
  */
 import { DBALError } from '../../core/errors.ts'
 import type { Entity } from '../../core/schema.ts'
 import type { Fault } from '../sql/explain.ts'
 
-const UNAVAILABLE = /^SQLITE_(IOERR|CANTOPEN|CORRUPT|FULL|READONLY|NOTADB|PERM|NOMEM|AUTH|PROTOCOL|LOCKED)/
+const UNAVAILABLE = /^SQLITE_(IOERR|FULL|NOMEM|PROTOCOL|LOCKED)(_|$)/
 
 /** "UNIQUE constraint failed: users.username, users.email" → ['username', 'email']. */
 const columnsOf = (message: string): string[] =>
