@@ -6,12 +6,12 @@
  * If a server is unreachable these tests fail: nothing is skipped.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { it } from 'node:test'
 import type { Adapter } from '../core/adapter.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { JsonObject } from '../core/types.generated.ts'
-import { freshAdapter, type Provisioned } from '../harness/backend.ts'
+import { freshAdapter } from '../harness/backend.ts'
 import {
   sequelizeMariadbBackend,
   sequelizePostgresBackend,
@@ -19,7 +19,7 @@ import {
 } from '../harness/backends/sequelize.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
-import { skipMariadb, skipPostgres } from './servers.ts'
+import { describeOn } from './servers.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
@@ -506,60 +506,51 @@ const SCENARIOS = {
   transactions,
 }
 
-for (const backend of [sequelizeSqliteBackend, sequelizePostgresBackend, sequelizeMariadbBackend]) {
-  describe(
-    `${backend.name} against the reference`,
-    { skip: backend.kind === 'server' && (backend.name.endsWith('mariadb') ? skipMariadb : skipPostgres) },
-    () => {
-      let p: Provisioned
-      before(async () => {
-        const provision = await backend.provision(`t${process.pid}`)
-        if ('notRun' in provision) assert.fail(`${backend.name} cannot run: ${provision.notRun}`)
-        p = provision
+describeOn(
+  [sequelizeSqliteBackend, sequelizePostgresBackend, sequelizeMariadbBackend],
+  ' against the reference',
+  (p) => {
+    for (const [title, scenario] of Object.entries(SCENARIOS))
+      it(title, async () => {
+        await scenario(new Twins(new Side(new MemoryAdapter()), new Side(await freshAdapter(p()))))
       })
-      after(() => p?.cleanup())
-      for (const [title, scenario] of Object.entries(SCENARIOS))
-        it(title, async () => {
-          await scenario(new Twins(new Side(new MemoryAdapter()), new Side(await freshAdapter(p))))
-        })
-      // SQLite has one connection: a write from outside must wait rather than join the open transaction.
-      it('a write outside an open transaction is not part of it', async () => {
-        const a = await freshAdapter(p)
-        const user = (n: number) => ({
-          id: `00000000-0000-4000-8000-0000000000${n}0`,
-          username: `user${n}`,
-          email: `u${n}@example.com`,
-          role: 'user',
-          createdAt: '2030-01-01T00:00:00.000Z',
-          updatedAt: '2030-01-01T00:00:00.000Z',
-        })
-        let release = () => {}
-        let begun = () => {}
-        const gate = new Promise<void>((r) => (release = r))
-        const started = new Promise<void>((r) => (begun = r))
-        const inside = a.transaction(async (tx) => {
-          await tx.create('User', user(1))
-          begun()
-          await gate
-          throw new DBALError('CONFLICT')
-        })
-        await started
-        const outside = a.create('User', user(2))
-        await new Promise((r) => setTimeout(r, 100))
-        release()
-        await assert.rejects(inside, (e: unknown) => DBALError.is(e, 'CONFLICT'))
-        await outside
-        const left = await a.list('User', {
-          filter: { kind: 'all' },
-          sort: [{ field: 'id', dir: 'asc' }],
-          offset: 0,
-          limit: 10,
-        })
-        assert.deepEqual(
-          left.data.map((r) => r.username),
-          ['user2'],
-        )
+    // SQLite has one connection: a write from outside must wait rather than join the open transaction.
+    it('a write outside an open transaction is not part of it', async () => {
+      const a = await freshAdapter(p())
+      const user = (n: number) => ({
+        id: `00000000-0000-4000-8000-0000000000${n}0`,
+        username: `user${n}`,
+        email: `u${n}@example.com`,
+        role: 'user',
+        createdAt: '2030-01-01T00:00:00.000Z',
+        updatedAt: '2030-01-01T00:00:00.000Z',
       })
-    },
-  )
-}
+      let release = () => {}
+      let begun = () => {}
+      const gate = new Promise<void>((r) => (release = r))
+      const started = new Promise<void>((r) => (begun = r))
+      const inside = a.transaction(async (tx) => {
+        await tx.create('User', user(1))
+        begun()
+        await gate
+        throw new DBALError('CONFLICT')
+      })
+      await started
+      const outside = a.create('User', user(2))
+      await new Promise((r) => setTimeout(r, 100))
+      release()
+      await assert.rejects(inside, (e: unknown) => DBALError.is(e, 'CONFLICT'))
+      await outside
+      const left = await a.list('User', {
+        filter: { kind: 'all' },
+        sort: [{ field: 'id', dir: 'asc' }],
+        offset: 0,
+        limit: 10,
+      })
+      assert.deepEqual(
+        left.data.map((r) => r.username),
+        ['user2'],
+      )
+    })
+  },
+)

@@ -4,7 +4,7 @@
  * (or a savepoint inside the caller's), so a failure leaves nothing behind and, on PostgreSQL, does not
  * poison the caller's transaction, matching the reference, which undoes a failed operation and goes on.
  */
-import { col, type Transaction, type WhereOptions } from 'sequelize'
+import type { Transaction, WhereOptions } from 'sequelize'
 import { capabilitySet, type Adapter, type Capabilities } from '../../core/adapter.ts'
 import { DBALError } from '../../core/errors.ts'
 import type { Cond, ListQuery } from '../../core/query.ts'
@@ -20,11 +20,13 @@ import {
   isForeignKeyViolation,
   isUniqueViolation,
   missingReferences,
+  namesUnique,
   stillReferenced,
   toDBALError,
   type ErrorContext,
 } from './errors.ts'
 import { fieldAttributes, referencing, targetField } from './models.ts'
+import { findSorted } from './sort.ts'
 
 type Tx = Transaction | undefined
 
@@ -89,9 +91,10 @@ export class SequelizeAdapter implements Adapter {
     e: unknown,
     ctx: ErrorContext,
     t: Tx,
-    what: { row?: Row; id?: string; where?: WhereOptions },
+    what: { row?: Row; id?: string },
   ): Promise<never> {
-    if (this.db.spec.diagnose && isUniqueViolation(e) && what.row) {
+    // SQLite names no key in the reference's order, MariaDB's 1022 none at all: ask.
+    if (isUniqueViolation(e) && what.row && (this.db.spec.diagnose || !namesUnique(e, ctx))) {
       const fields = await firstConflict(this.db, ctx.entity, what.row, what.id, t)
       if (fields)
         throw new DBALError(
@@ -100,14 +103,9 @@ export class SequelizeAdapter implements Adapter {
           { cause: e },
         )
     }
-    if (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx)) {
-      if (ctx.write === 'delete' && what.where) {
-        const b = await blockingReference(this.db, ctx.entity, what.where, t)
-        if (b) throw stillReferenced(b.entity.name, b.by, e)
-      } else if (what.row) {
-        const fields = await danglingFields(this.db, ctx.entity, what.row, t)
-        if (fields.length) throw missingReferences(ctx.entity, fields, e)
-      }
+    if (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx) && what.row) {
+      const fields = await danglingFields(this.db, ctx.entity, what.row, t)
+      if (fields.length) throw missingReferences(ctx.entity, fields, e)
     }
     throw toDBALError(e, ctx)
   }
@@ -192,13 +190,25 @@ export class SequelizeAdapter implements Adapter {
     const unwind = this.unwinds(e)
     const remove = async (t: Tx): Promise<boolean> => {
       if (unwind) await unwindTrees(this.db, e, where, t)
-      try {
-        return (await this.db.model(e).destroy({ where, transaction: t, hooks: false })) > 0
-      } catch (err) {
-        return this.explain(err, ctx, t, { where })
-      }
+      return (await this.db.model(e).destroy({ where, transaction: t, hooks: false })) > 0
     }
-    return unwind ? this.atomic(ctx, remove) : this.single(ctx, remove)
+    return this.blocked(ctx, where, () => (unwind ? this.atomic(ctx, remove) : this.single(ctx, remove)))
+  }
+
+  /**
+   * Runs a delete of the rows matching `where`. If a reference blocks it, which one is asked once the
+   * delete is rolled back (PostgreSQL refuses queries in a failed transaction, SQLite names no key), in
+   * the reference's order rather than whichever row the database met first.
+   */
+  private async blocked<T>(ctx: ErrorContext, where: WhereOptions, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (err) {
+      const native = err instanceof DBALError ? err.cause : err
+      if (!isForeignKeyViolation(native)) throw err
+      const b = await this.run(ctx, (t) => blockingReference(this.db, ctx.entity, where, t))
+      throw b ? stillReferenced(b.entity.name, b.by, native) : err
+    }
   }
 
   /** Whether deleting rows of `e` must first take apart the trees it cascades into (MariaDB). */
@@ -208,22 +218,10 @@ export class SequelizeAdapter implements Adapter {
 
   list(entity: string, q: ListQuery): Promise<{ data: Row[]; total: number }> {
     const e = entityOf(entity)
-    const order = q.sort.map((k): [ReturnType<typeof col>, string] => [
-      col(e.field.get(k.field)!.column),
-      this.db.spec.direction[k.dir],
-    ])
     return this.run({ entity: e }, async (t) => {
       const where = this.db.where(e, q.filter)
-      const raw = await this.db.model(e).findAll({
-        where,
-        order,
-        offset: q.offset,
-        limit: q.limit,
-        attributes: fieldAttributes(e),
-        raw: true,
-        transaction: t,
-      })
-      const data = (raw as unknown as Row[]).map((r) => rowFromStorage(e, r))
+      const raw = await findSorted(this.db, e, { where, sort: q.sort, offset: q.offset, limit: q.limit }, t)
+      const data = raw.map((r) => rowFromStorage(e, r))
       // A short page that is not past the end already tells the total.
       const total =
         data.length < q.limit && (data.length > 0 || q.offset === 0)
@@ -289,19 +287,17 @@ export class SequelizeAdapter implements Adapter {
   deleteMany(entity: string, filter: Cond): Promise<number> {
     const e = entityOf(entity)
     const ctx: ErrorContext = { entity: e, write: 'delete' }
-    return this.atomic(ctx, async (t) => {
-      const where = this.db.where(e, filter)
-      // Counted first: rows removed by a cascade from another match would not be counted by the delete.
-      const n = await this.db.model(e).count({ where, transaction: t })
-      if (n === 0) return 0
-      if (this.unwinds(e)) await unwindTrees(this.db, e, where, t)
-      try {
+    const where = this.db.where(e, filter)
+    return this.blocked(ctx, where, () =>
+      this.atomic(ctx, async (t) => {
+        // Counted first: rows removed by a cascade from another match would not be counted by the delete.
+        const n = await this.db.model(e).count({ where, transaction: t })
+        if (n === 0) return 0
+        if (this.unwinds(e)) await unwindTrees(this.db, e, where, t)
         await this.db.model(e).destroy({ where, transaction: t, hooks: false })
-      } catch (err) {
-        await this.explain(err, ctx, t, { where })
-      }
-      return n
-    })
+        return n
+      }),
+    )
   }
 
   async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  */
 import { Sequelize, type Options } from 'sequelize'
 import { ConfigError } from '../../core/config-error.ts'
-import type { DialectName } from './dialect.ts'
+import { MARIADB_SORT_BYTES, type DialectName } from './dialect.ts'
 
 export interface ConnectOptions {
   readonly dialect: DialectName
@@ -85,9 +85,11 @@ export function connect(o: ConnectOptions): Sequelize {
           bigIntAsNumber: true,
           charset: 'utf8mb4',
           // Sequelize escapes with backslashes, which NO_BACKSLASH_ESCAPES would turn into literal text.
+          // max_sort_length: how much of a sort key ORDER BY compares, whatever the server's default (sort.ts).
           initSql: [
             `SET SESSION max_statement_time = ${timeout / 1000}`,
             "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+            `SET SESSION max_sort_length = ${MARIADB_SORT_BYTES}`,
           ],
         },
       })

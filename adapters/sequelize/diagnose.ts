@@ -3,7 +3,8 @@
  * of a row that breaks several unique keys it names the last one created, not the first. After such a
  * failure (the statement is undone, the transaction goes on) these queries find the answer the
  * reference gives: which fields dangle, which reference blocks a delete, which unique key comes first.
- * PostgreSQL and MariaDB name the constraint in the reference's order and never get here.
+ * PostgreSQL and MariaDB name the constraint, but of a delete that several references block they name
+ * the one they met first: a blocked deleteMany is explained here on every dialect.
  */
 import { Op, type Transaction, type WhereOptions } from 'sequelize'
 import { entityOf, type Entity, type Field } from '../../core/schema.ts'
@@ -38,7 +39,15 @@ export async function danglingFields(
   return out
 }
 
-/** The first restricting reference that keeps the rows matching `where`, with their cascades, alive. */
+/** A raw timestamp (a Date, or text in one format per dialect) as something that sorts in time order. */
+const instant = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v))
+
+/**
+ * The first restricting reference that keeps the rows matching `where`, with their cascades, alive:
+ * the reference's answer, which meets the rows in the contract's order (createdAt, then id) and, per row,
+ * the references in schema order. Asked after the failed delete was rolled back: the database itself
+ * names whichever referencing row it met first, which need not be that one.
+ */
 export async function blockingReference(
   db: Tables,
   e: Entity,
@@ -48,16 +57,30 @@ export async function blockingReference(
   const doomed = await cascadeClosure(db, e, where, t)
   for (const [name, rows] of doomed) {
     const ent = entityOf(name)
+    const created = ent.fields.find((f) => f.name === 'createdAt')
+    // Per restricting reference, the referenced values that a surviving row still holds: one query each.
+    const held: { re: Entity; f: Field; values: Set<unknown> }[] = []
     for (const { e: re, f } of referencing(ent)) {
       if (f.foreignKey!.onDelete !== 'restrict') continue
       const values = [...rows.values()].map((r) => r[targetField(f).name])
       const gone = [...(doomed.get(re.name)?.keys() ?? [])]
-      const where: WhereOptions = gone.length
+      const w: WhereOptions = gone.length
         ? { [f.name]: { [Op.in]: values }, [re.primary.name]: { [Op.notIn]: gone } }
         : { [f.name]: { [Op.in]: values } }
-      const n = await db.model(re).count({ where, transaction: t })
-      if (n > 0) return { entity: ent, by: { entity: re, field: f } }
+      const found = (await db
+        .model(re)
+        .findAll({ where: w, attributes: [f.name], raw: true, transaction: t })) as unknown as Row[]
+      if (found.length) held.push({ re, f, values: new Set(found.map((r) => r[f.name])) })
     }
+    if (held.length === 0) continue
+    const ordered = [...rows.values()].sort((a, b) => {
+      const [x, y] = created ? [instant(a[created.name]), instant(b[created.name])] : ['', '']
+      const [i, j] = [String(a[ent.primary.name]), String(b[ent.primary.name])]
+      return x < y ? -1 : x > y ? 1 : i < j ? -1 : i > j ? 1 : 0
+    })
+    for (const row of ordered)
+      for (const h of held)
+        if (h.values.has(row[targetField(h.f).name])) return { entity: ent, by: { entity: h.re, field: h.f } }
   }
   return undefined
 }

@@ -49,6 +49,14 @@ export function mariadbKeyBytes(f: Field): number {
 /** Prefix length of a long column in a non-unique MariaDB index (only speed depends on it). */
 export const MARIADB_INDEX_PREFIX = 255
 
+/**
+ * MariaDB's `max_sort_length` in every session: the bytes of each sort key that ORDER BY compares (the
+ * server's default is 1024). It holds the longest bounded column whole (4 bytes × 1024 characters);
+ * a longer value gets settings of its own (sort.ts). Small enough that a sort on the 8 keys a query may
+ * name fits the default 2 MiB sort buffer.
+ */
+export const MARIADB_SORT_BYTES = 4096
+
 const isInt32 = (f: Field) => (f.min ?? -Infinity) >= -INT32 && (f.max ?? Infinity) < INT32
 
 /** Column types of one dialect; `varchar` is for bounded text, `text` for the rest. */

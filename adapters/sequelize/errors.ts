@@ -14,7 +14,7 @@ import {
 } from 'sequelize'
 import { DBALError, type ErrorDetails } from '../../core/errors.ts'
 import { entityOf, schema, type Entity, type Field } from '../../core/schema.ts'
-import { foreignKeyName } from './models.ts'
+import { foreignKeyName, targetField } from './models.ts'
 
 /** What the adapter was doing: decides which side of a foreign key a violation is on. */
 export interface ErrorContext {
@@ -32,13 +32,35 @@ interface DriverError {
   fatal?: boolean
 }
 
-const uniques = new Map<string, { entity: Entity; fields: readonly Field[] }>()
+type Unique = { entity: Entity; fields: readonly Field[] }
+
+const uniques = new Map<string, Unique>()
 const foreignKeys = new Map<string, { entity: Entity; field: Field }>()
+/**
+ * Unique keys that an ON UPDATE CASCADE writes into (Credential.username from User.username), with the
+ * parent's unique key on the renamed column. A rename that would duplicate the child's key duplicates
+ * the parent's first (a child's value names an existing parent), and that is what the reference reports.
+ */
+const cascadedInto = new Map<string, Unique>()
 for (const e of schema.entities) {
   uniques.set(`${e.table}_pkey`, { entity: e, fields: [e.primary] })
   for (const u of e.uniques) uniques.set(u.name, { entity: e, fields: u.fields })
   for (const f of e.foreignKeys) foreignKeys.set(foreignKeyName(e, f), { entity: e, field: f })
+  for (const u of e.uniques)
+    for (const f of u.fields) {
+      if (f.foreignKey?.onUpdate !== 'cascade') continue
+      const parent = entityOf(f.foreignKey.entity)
+      const key = parent.uniques.find((x) => x.fields.includes(targetField(f)))
+      if (key) cascadedInto.set(u.name, { entity: parent, fields: key.fields })
+    }
 }
+
+/**
+ * MariaDB duplicate-key errors that Sequelize leaves as a plain DatabaseError: 1022 (a table named, no
+ * key), 1586 and 1859 (a key named), and those raised by an ON UPDATE CASCADE into a child's unique key:
+ * 1761 names the child's table and key, 1762 only the parent's table.
+ */
+const MARIADB_DUPLICATE = new Set([1022, 1586, 1761, 1762, 1859])
 
 const driverError = (e: unknown): DriverError =>
   ((e instanceof BaseError ? ((e as { parent?: unknown }).parent ?? e) : e) ?? {}) as DriverError
@@ -86,14 +108,41 @@ function isConnectionLoss(e: unknown, d: DriverError): boolean {
   )
 }
 
+/** A child's key a statement on `ctx.entity` duplicated can only be one its cascade writes into. */
+function cascaded(key: string, ctx?: ErrorContext): Unique | undefined {
+  const u = uniques.get(key)
+  const parent = cascadedInto.get(key)
+  return parent && ctx && u?.entity !== ctx.entity && parent.entity === ctx.entity ? parent : u
+}
+
+/**
+ * MariaDB errors that name a table, not a key. 1762: a cascade from the parent (the table written) broke
+ * a child's key. 1022: the table where the duplicate is; a child's means a cascade, the parent's own key
+ * stays unknown (the adapter then asks the database, see adapter.explain).
+ */
+function byTable(d: DriverError, msg: string, ctx?: ErrorContext): Unique | undefined {
+  if (!ctx) return undefined
+  // Where the child's key is not known, the first key a cascade from this parent writes into.
+  const from = (child?: string) =>
+    [...cascadedInto].find(
+      ([key, p]) =>
+        p.entity === ctx.entity && (child === undefined || uniques.get(key)!.entity.table === child),
+    )?.[1]
+  if (d.errno === 1762) return from()
+  const table = d.errno === 1022 ? /in table '(?:[^']*\.)?([^'.]+)'/.exec(msg)?.[1] : undefined
+  return table && table !== ctx.entity.table ? from(table) : undefined
+}
+
 /** The unique constraint a violation names: pg by constraint, mariadb by key, sqlite by its columns. */
-function uniqueOf(
-  d: DriverError,
-  ctx?: ErrorContext,
-): { entity: Entity; fields: readonly Field[] } | undefined {
-  const key = d.constraint ?? /for key '(?:[^']*\.)?([^'.]+)'\s*$/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
+function uniqueOf(d: DriverError, ctx?: ErrorContext): Unique | undefined {
+  const msg = d.sqlMessage ?? d.message ?? ''
+  const key =
+    d.constraint ??
+    /for key '(?:[^']*\.)?([^'.]+)'\s*$/.exec(msg)?.[1] ??
+    /duplicate entry in table '[^']*', key '([^']+)'\s*$/.exec(msg)?.[1]
   if (key === 'PRIMARY' && ctx) return { entity: ctx.entity, fields: [ctx.entity.primary] }
-  if (key !== undefined) return uniques.get(key)
+  if (key !== undefined) return cascaded(key, ctx)
+  if (d.errno === 1762 || d.errno === 1022) return byTable(d, msg, ctx)
   const m = /UNIQUE constraint failed: (\S+?)\.(.+)$/.exec(d.message ?? '')
   if (!m) return undefined
   const entity = schema.entities.find((x) => x.table === m[1])
@@ -130,8 +179,16 @@ export function foreignKeyOf(
   return { ...fk, child }
 }
 
+const isMariadbDuplicate = (d: DriverError): boolean =>
+  d.errno !== undefined && MARIADB_DUPLICATE.has(d.errno)
+
 export const isForeignKeyViolation = (e: unknown): boolean => e instanceof ForeignKeyConstraintError
-export const isUniqueViolation = (e: unknown): boolean => e instanceof UniqueConstraintError
+export const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof UniqueConstraintError || isMariadbDuplicate(driverError(e))
+
+/** Does the violation say which unique key, so that it needs no query to find the reference's answer? */
+export const namesUnique = (e: unknown, ctx?: ErrorContext): boolean =>
+  uniqueOf(driverError(e), ctx) !== undefined
 
 /** A dangling reference: VALIDATION_ERROR naming the fields, as the reference reports it. */
 export const missingReferences = (entity: Entity, fields: readonly Field[], cause?: unknown): DBALError =>
@@ -156,7 +213,7 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   if (e instanceof DBALError) return e
   const d = driverError(e)
   const base: ErrorDetails = ctx ? { entity: ctx.entity.name } : {}
-  if (e instanceof UniqueConstraintError) {
+  if (e instanceof UniqueConstraintError || isMariadbDuplicate(d)) {
     const u = uniqueOf(d, ctx)
     return new DBALError(
       'CONFLICT',

@@ -19,8 +19,26 @@ import { jsonPath, type Escape, type Expr } from './json-path.ts'
 
 const TRUE: WhereOptions = literal('(1 = 1)')
 const FALSE: WhereOptions = literal('(1 = 0)')
-const and = (...items: WhereOptions[]): WhereOptions => ({ [Op.and]: items })
-const or = (items: WhereOptions[]): WhereOptions => (items.length === 0 ? FALSE : { [Op.or]: items })
+
+/**
+ * Terms per AND/OR chain. SQLite parses `a OR b OR c …` as a left-deep tree, one level per term, and
+ * refuses a tree deeper than 1000: a longer chain becomes a balanced tree of parenthesized chains, so
+ * the 256 conditions the validator allows (core/query.ts) nest 3 levels of 8, not 256.
+ */
+const FAN = 8
+
+function chain(op: typeof Op.and | typeof Op.or, items: WhereOptions[]): WhereOptions {
+  if (items.length <= FAN) return { [op]: items }
+  // Groups of FAN^k, the largest k that leaves more than one group.
+  let size = FAN
+  while (size * FAN < items.length) size *= FAN
+  const groups: WhereOptions[] = []
+  for (let i = 0; i < items.length; i += size) groups.push(chain(op, items.slice(i, i + size)))
+  return { [op]: groups }
+}
+
+const and = (...items: WhereOptions[]): WhereOptions => chain(Op.and, items)
+const or = (items: WhereOptions[]): WhereOptions => (items.length === 0 ? FALSE : chain(Op.or, items))
 const not = (item: WhereOptions): WhereOptions => ({ [Op.not]: and(item) })
 const isNull = (x: Expr): WhereOptions => where(x, { [Op.is]: null })
 const notNull = (x: Expr): WhereOptions => where(x, { [Op.not]: null })
@@ -119,15 +137,27 @@ export class FilterCompiler {
       if (typeof u === 'number') return typed(p.names.number, p.number(sqlOp, u))
       return typed([p.names.string], p.text(sqlOp, u as string))
     }
+    // A list is one IN per JSON type, not one comparison per value: the statement stays short and its
+    // expression shallow whatever the list's length (SQLite's depth limit, see FAN).
+    const oneOf = (list: readonly unknown[]): WhereOptions => {
+      const strings = list.filter((u): u is string => typeof u === 'string')
+      const numbers = list.filter((u): u is number => typeof u === 'number')
+      const parts: WhereOptions[] = []
+      if (strings.length) parts.push(typed([p.names.string], p.text(Op.in, strings)))
+      if (numbers.length) parts.push(typed(p.names.number, p.number(Op.in, numbers)))
+      for (const b of [true, false]) if (list.includes(b)) parts.push(compare(Op.eq, b))
+      if (list.includes(null)) parts.push(isNullish())
+      return or(parts)
+    }
     switch (op) {
       case 'eq':
         return compare(Op.eq, value)
       case 'ne':
         return not(compare(Op.eq, value))
       case 'in':
-        return or((value as unknown[]).map((u) => compare(Op.eq, u)))
+        return oneOf(value as unknown[])
       case 'nin':
-        return not(or((value as unknown[]).map((u) => compare(Op.eq, u))))
+        return not(oneOf(value as unknown[]))
       case 'exists':
         return value ? not(isNullish()) : isNullish()
       case 'gt':

@@ -14,10 +14,13 @@ export interface JsonPath {
   readonly type: Expr
   /** Type names as this dialect spells them. */
   readonly names: { readonly string: string; readonly number: readonly string[]; readonly null: string }
-  /** The string value compared with `u` by code point (binary); only meaningful for JSON strings. */
-  text(op: symbol, u: string): WhereOptions
-  /** The numeric value compared with `u`; only meaningful for JSON numbers. */
-  number(op: symbol, u: number): WhereOptions
+  /**
+   * The string value compared with `u` by code point (binary), or with each of `u` for Op.in; only
+   * meaningful for JSON strings.
+   */
+  text(op: symbol, u: string | readonly string[]): WhereOptions
+  /** The numeric value compared with `u` (or each of `u` for Op.in); only meaningful for JSON numbers. */
+  number(op: symbol, u: number | readonly number[]): WhereOptions
   /** The folded string value, for $contains and friends. */
   readonly folded: Expr
   /** Is the value the JSON boolean `value`? */
@@ -31,19 +34,25 @@ const UTF8 = literal("'UTF8'")
 
 const dollarPath = (esc: Escape, keys: readonly string[]) => literal(esc(`$.${keys.join('.')}`))
 
+/** `f(u)`, or `f` of each element when `u` is a list (the right operand of Op.in). */
+const each = <T, R>(u: T | readonly T[], f: (x: T) => R): R | R[] =>
+  Array.isArray(u) ? (u as readonly T[]).map(f) : f(u as T)
+
 function postgres(esc: Escape, column: string, keys: readonly string[]): JsonPath {
   const args = keys.map((k) => literal(esc(k)))
   const node = fn('jsonb_extract_path', col(column), ...args)
   const text = fn('jsonb_extract_path_text', col(column), ...args)
   const type = fn('jsonb_typeof', node)
+  const bytes = (u: string) => fn('convert_to', literal(esc(u)), UTF8)
+  const jsonb = (u: number) => cast(literal(esc(JSON.stringify(u))), 'jsonb')
   return {
     type,
     names: { string: 'string', number: ['number'], null: 'null' },
     // bytea compares bytes: UTF-8 byte order is code point order, whatever the database's collation.
-    text: (op, u) => where(fn('convert_to', text, UTF8), { [op]: fn('convert_to', literal(esc(u)), UTF8) }),
+    text: (op, u) => where(fn('convert_to', text, UTF8), { [op]: each(u, bytes) }),
     // jsonb against jsonb: numbers compare numerically, and no cast can fail on a row of another type
     // (PostgreSQL does not promise to evaluate the type guard first).
-    number: (op, u) => where(node, { [op]: cast(literal(esc(JSON.stringify(u))), 'jsonb') }),
+    number: (op, u) => where(node, { [op]: each(u, jsonb) }),
     folded: fn('dbal_fold', text),
     isBoolean: (v) => ({
       [Op.and]: [where(type, { [Op.eq]: 'boolean' }), where(text, { [Op.eq]: String(v) })],
