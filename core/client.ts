@@ -6,6 +6,7 @@ import type { Adapter, Capabilities } from './adapter.ts'
 import { DBALError } from './errors.ts'
 import { LocalExecutor, type AuthUser, type ClientOptions, type Executor } from './executor.ts'
 import { OPERATIONS } from './operations/index.ts'
+import { checkOptions } from './client-options.ts'
 import { schema } from './schema.ts'
 import type { EntityName, EntityTypes, Namespaces, User } from './types.generated.ts'
 import type { Row } from './validate.ts'
@@ -97,6 +98,7 @@ export class DBALClient {
   readonly executor: Executor
 
   constructor(options: ClientOptions | { executor: Executor }) {
+    checkOptions(options)
     this.executor = 'executor' in options ? options.executor : new LocalExecutor(options)
     for (const [entity, ops] of OPERATIONS) {
       const ns: Record<string, unknown> = {}

@@ -3,6 +3,7 @@
  * (`scrypt$N$r$p$salt$hash`), so they can be raised later without invalidating old hashes.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { channel } from 'node:diagnostics_channel'
 
 export interface ScryptParams {
   N: number
@@ -12,14 +13,20 @@ export interface ScryptParams {
 
 export const DEFAULT_SCRYPT: ScryptParams = { N: 16384, r: 8, p: 1 }
 const KEY_LENGTH = 64
-const MAX_N = 1 << 20
-const MAX_R = 32
-const MAX_P = 16
-const MAX_MEMORY = 256 * 1024 * 1024
+/** The largest parameters a stored hash may carry (verify refuses larger), so also a client's. */
+export const SCRYPT_LIMITS = { N: 1 << 20, r: 32, p: 16, memory: 256 * 1024 * 1024 } as const
 const SALT_LENGTH = 16
+
+/**
+ * Every derivation publishes its parameters here ({ N, r, p }: never the password, salt or key), so
+ * that tests can count the work a verify does instead of timing it. Without subscribers, nothing runs.
+ */
+export const SCRYPT_CHANNEL = 'dbal:scrypt'
+const derivations = channel(SCRYPT_CHANNEL)
 
 const scrypt = (password: string, salt: Buffer, params: ScryptParams) =>
   new Promise<Buffer>((resolve, reject) => {
+    if (derivations.hasSubscribers) derivations.publish({ N: params.N, r: params.r, p: params.p })
     const opts: ScryptOptions = {
       N: params.N,
       r: params.r,
@@ -46,7 +53,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const params = { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }
   // A stored hash is data: parameters beyond any we would choose (a corrupted or planted row) must not
   // make one verify allocate gigabytes or run for minutes.
-  if (params.N > MAX_N || params.r > MAX_R || params.p > MAX_P || 128 * params.N * params.r > MAX_MEMORY)
+  const max = SCRYPT_LIMITS
+  if (params.N > max.N || params.r > max.r || params.p > max.p || 128 * params.N * params.r > max.memory)
     return false
   const expected = Buffer.from(m[5]!, 'base64')
   // Parameters scrypt refuses (N not a power of two, r = 0, ...) make the hash malformed, not an error.

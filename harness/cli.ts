@@ -8,19 +8,13 @@
  */
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { inspect, parseArgs } from 'node:util'
 import { ConfigError } from '../core/config-error.ts'
-import { generateTypes } from '../core/codegen.ts'
 import { DBALError } from '../core/errors.ts'
-import { schema } from '../core/schema.ts'
-import { daemonCommand } from '../daemon/main.ts'
-import { PROTOCOL_SCHEMA_FILE, protocolSchemaText } from '../daemon/protocol-schema.ts'
-import { writeAclMatrix } from './acl/matrix.ts'
-import { BACKENDS } from './backends.ts'
-import { endpointBackend } from './backends/remote.ts'
-import { testCommand } from './commands/test.ts'
-import { selectBackends } from './select.ts'
-import { DEFAULT_VECTORS } from './vectors/load.ts'
+import { environmentProblem, inputError, shownUrl, withoutPassword } from './commands/problems.ts'
+
+// Each command imports what it runs when it runs: the drivers and the daemon load in a second or two,
+// which `dbal --help` and a mistyped option need not wait for.
 
 const USAGE = `Usage: dbal <command> [options]
 
@@ -42,8 +36,42 @@ Commands:
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
+/** Each command's options: another command's option is refused, not silently ignored. */
+const COMMANDS: Record<string, readonly string[]> = {
+  test: ['backends', 'vectors', 'require', 'report-dir', 'endpoint', 'token'],
+  migrate: ['backend', 'url'],
+  generate: [],
+  backends: [],
+  daemon: ['config'],
+}
+const HELP = ['help', '--help', '-h']
+const unknownCommand = (command: string) =>
+  new ConfigError(command, '', `unknown command (expected one of: ${Object.keys(COMMANDS).join(', ')})`)
+const SEE_HELP = 'dbal --help lists the commands and their options'
+
+/** `dbal migrate` failing on the database at `url`: what is wrong with it, the password never shown. */
+function migrateError(url: string, e: unknown): unknown {
+  const shown = shownUrl(url)
+  // An adapter's own check of its URL (a wrong scheme) names the key `url`: here, that is --url.
+  const error = e instanceof ConfigError && e.file === 'url' ? new ConfigError('--url', shown, e.problem) : e
+  const out = inputError('--url', shown, error)
+  return out instanceof ConfigError
+    ? new ConfigError(out.file, out.key, withoutPassword(out.problem, url))
+    : out
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  if (command === undefined) {
+    log(USAGE)
+    return 2
+  }
+  if (HELP.includes(command)) {
+    log(USAGE)
+    return 0
+  }
+  const allowed = COMMANDS[command]
+  if (!allowed) throw unknownCommand(command)
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -60,18 +88,44 @@ async function main(argv: string[]): Promise<number> {
     },
     strict: true,
   })
-  if (!command || values.help || command === 'help') {
+  if (values.help) {
     log(USAGE)
-    return command ? 0 : 2
+    return 0
   }
+  for (const option of Object.keys(values))
+    if (!allowed.includes(option))
+      throw new ConfigError(`--${option}`, '', `unknown option for dbal ${command} (${SEE_HELP})`)
   switch (command) {
     case 'test': {
+      const [{ BACKENDS }, { endpointBackend }, { testCommand }, { selectBackends }, { DEFAULT_VECTORS }] =
+        await Promise.all([
+          import('./backends.ts'),
+          import('./backends/remote.ts'),
+          import('./commands/test.ts'),
+          import('./select.ts'),
+          import('./vectors/load.ts'),
+        ])
+      const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
+      if (values.endpoint !== undefined) {
+        const u = URL.canParse(values.endpoint) ? new URL(values.endpoint) : undefined
+        if (u?.protocol !== 'ws:' && u?.protocol !== 'wss:')
+          throw new ConfigError('--endpoint', shownUrl(values.endpoint), 'expected a ws:// or wss:// URL')
+        if (!token)
+          throw new ConfigError(
+            '--token',
+            '',
+            'required with --endpoint (or $DBAL_ENDPOINT_TOKEN): its service token',
+          )
+      }
       const backends =
         values.endpoint && !values.backends ? [] : selectBackends(values.backends ?? 'embedded')
-      if (values.endpoint)
-        backends.push(endpointBackend(values.endpoint, values.token ?? process.env.DBAL_ENDPOINT_TOKEN))
-      const requireSpec = [values.require, process.env.DBAL_REQUIRE].filter(Boolean).join(',')
-      const required = new Set(requireSpec ? selectBackends(requireSpec, '--require').map((b) => b.name) : [])
+      if (values.endpoint) backends.push(endpointBackend(values.endpoint, token))
+      const required = new Set<string>()
+      for (const [spec, what] of [
+        [values.require, '--require'],
+        [process.env.DBAL_REQUIRE, '$DBAL_REQUIRE'],
+      ] as const)
+        if (spec?.trim()) for (const b of selectBackends(spec, what)) required.add(b.name)
       for (const name of required)
         if (!backends.some((b) => b.name === name)) backends.push(BACKENDS.find((b) => b.name === name)!)
       // A daemon named on the command line is there to be certified: not reaching it is a failure.
@@ -85,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
       })
     }
     case 'migrate': {
+      const { BACKENDS } = await import('./backends.ts')
       const b = BACKENDS.find((x) => x.name === values.backend)
       if (!b || !b.migrate)
         throw new ConfigError(
@@ -94,28 +149,54 @@ async function main(argv: string[]): Promise<number> {
             .map((x) => x.name)
             .join(', ')}`,
         )
-      if (!values.url) throw new ConfigError('--url', '', 'required')
-      const changes = await b.migrate(values.url)
+      const url = values.url
+      if (!url) throw new ConfigError('--url', '', 'required')
+      // A driver would read a bare word as a host name or a socket path and fail far from the mistake.
+      if (b.kind === 'server' && !URL.canParse(url))
+        throw new ConfigError('--url', url, `expected a URL such as scheme://user@host:port/database`)
+      const changes = await b.migrate(url).catch((e: unknown) => {
+        throw migrateError(url, e)
+      })
       log(changes.length ? changes.map((c) => `  ${c}`).join('\n') : 'Up to date: nothing to change.')
       log(`${changes.length} change(s) applied to ${b.name}`)
       return 0
     }
     case 'generate': {
+      const [
+        { generateTypes },
+        { schema },
+        { PROTOCOL_SCHEMA_FILE, protocolSchemaText },
+        { writeAclMatrix },
+      ] = await Promise.all([
+        import('../core/codegen.ts'),
+        import('../core/schema.ts'),
+        import('../daemon/protocol-schema.ts'),
+        import('./acl/matrix.ts'),
+      ])
+      const write = (path: string, text: string) => {
+        try {
+          writeFileSync(path, text)
+        } catch (e) {
+          throw inputError(path, '', e)
+        }
+      }
       const path = fileURLToPath(new URL('../core/types.generated.ts', import.meta.url))
-      writeFileSync(path, generateTypes(schema))
+      write(path, generateTypes(schema))
       log(`Wrote ${path}`)
       const matrix = writeAclMatrix()
       log(`Wrote ${matrix.path} (${matrix.cases} cases, ${matrix.steps} steps)`)
-      writeFileSync(PROTOCOL_SCHEMA_FILE, protocolSchemaText())
+      write(PROTOCOL_SCHEMA_FILE, protocolSchemaText())
       log(`Wrote ${PROTOCOL_SCHEMA_FILE}`)
       return 0
     }
     case 'daemon': {
       if (!values.config)
         throw new ConfigError('--config', '', 'required: the daemon config file (dbal.daemon.yaml)')
+      const { daemonCommand } = await import('../daemon/main.ts')
       return daemonCommand(values.config, log)
     }
     case 'backends': {
+      const { BACKENDS } = await import('./backends.ts')
       for (const b of BACKENDS)
         log(
           `${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`,
@@ -123,21 +204,33 @@ async function main(argv: string[]): Promise<number> {
       return 0
     }
     default:
-      log(USAGE)
-      return 2
+      throw unknownCommand(command)
   }
+}
+
+/**
+ * One line for what the user can fix (their input, their files, their servers); a stack only for a bug.
+ * A system error that escaped every command's own wrapping still names its path.
+ */
+function errorText(e: unknown): string {
+  if (e instanceof ConfigError) return e.message
+  if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    return `${e.message.split('. ')[0]} (${SEE_HELP})`
+  const problem = environmentProblem(e)
+  if (problem !== undefined) {
+    const path = (e as { path?: unknown }).path
+    return typeof path === 'string' ? `${path}: ${problem}` : problem
+  }
+  if (e instanceof DBALError && e.code !== 'INTERNAL_ERROR')
+    return `${e.code} (${e.status}): ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`
+  const bug = e instanceof DBALError && e.cause !== undefined ? e.cause : e
+  return bug instanceof Error ? (bug.stack ?? bug.message) : inspect(bug)
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DBALError)
-      process.stderr.write(
-        `dbal: ${e instanceof ConfigError ? e.message : `${e.code} (${e.status}): ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`}\n`,
-      )
-    else if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-      process.stderr.write(`dbal: ${e.message}\n\n${USAGE}`)
-    else process.stderr.write(`dbal: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.stderr.write(`dbal: ${errorText(e)}\n`)
     process.exit(2)
   },
 )

@@ -1,5 +1,7 @@
 /** Shared by the unit tests: a client on the reference adapter with a fixed clock, and error helpers. */
 import assert from 'node:assert/strict'
+import { spawn, type SpawnOptions } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { DBALClient } from '../core/client.ts'
 import { DBALError, type ErrorCode, type FieldError } from '../core/errors.ts'
 import type { ScryptParams } from '../core/password.ts'
@@ -93,3 +95,34 @@ export const userRow = (n: number, username = `user${n}`) => ({
   createdAt: TS,
   updatedAt: TS,
 })
+
+const CLI = fileURLToPath(new URL('../harness/cli.ts', import.meta.url))
+
+export interface CliRun {
+  /** The exit code (null: ended by a signal, e.g. the timeout). */
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * `dbal ARGS` in a child process, run as bin/dbal.js runs it (through tsx). $DBAL_REQUIRE is cleared:
+ * the CLI adds its backends to a run, and each test chooses its own. Asynchronous, so that tests may
+ * run several at once.
+ */
+export function dbal(args: readonly string[], options: Omit<SpawnOptions, 'stdio'> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      timeout: 120_000,
+      ...options,
+      env: { ...process.env, DBAL_REQUIRE: '', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ status, stdout, stderr }))
+  })
+}

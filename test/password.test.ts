@@ -1,10 +1,10 @@
 /** CONTRACT §4 Credential: scrypt hashes, verify, lockout, and the hash never leaving the DBAL. */
 import assert from 'node:assert/strict'
-import { performance } from 'node:perf_hooks'
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { describe, it } from 'node:test'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
-import { DEFAULT_SCRYPT, hashPassword, verifyPassword } from '../core/password.ts'
+import { hashPassword, SCRYPT_CHANNEL, verifyPassword, type ScryptParams } from '../core/password.ts'
 import { FAST_SCRYPT, newUser, rejects, testClient } from './helpers.ts'
 
 describe('hashPassword / verifyPassword', () => {
@@ -202,43 +202,73 @@ describe('passwordHash never leaves the DBAL', () => {
   })
 })
 
-describe('timing: unknown user and wrong password both run one scrypt', () => {
-  it('both take more than half of a real hash', async () => {
-    const time = async (fn: () => Promise<unknown>) => {
-      const t = performance.now()
-      await fn().catch(() => undefined)
-      return performance.now() - t
-    }
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-    // A client with cheap parameters verifies an unknown user first: its dummy must not serve the next client.
+/** The scrypt derivations `fn` runs, as their parameters `N/r/p`, counted through core/password.ts's channel. */
+async function derivations(fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = []
+  const onDerive = (m: unknown) => {
+    const { N, r, p } = m as ScryptParams
+    seen.push(`${N}/${r}/${p}`)
+  }
+  subscribe(SCRYPT_CHANNEL, onDerive)
+  try {
+    await fn().catch(() => undefined)
+  } finally {
+    unsubscribe(SCRYPT_CHANNEL, onDerive)
+  }
+  return seen
+}
+
+// What keeps a caller from telling unknown usernames apart by time is that verify does the same work
+// for both: one scrypt with the client's parameters. Counted here; bench/verify-timing.ts times it.
+describe('the same work for an unknown user as for a wrong password', () => {
+  const OTHER: ScryptParams = { N: 2048, r: 8, p: 1 }
+  const ghost = (client: DBALClient, username: string) => () =>
+    client.credentials.verify({ username, password: 'x' })
+
+  it('one scrypt each, with the parameters of the stored hash and of the client', async () => {
+    const { client, verify } = await setup()
+    assert.deepEqual(await derivations(() => verify('wrong')), ['1024/8/1'])
+    assert.deepEqual(await derivations(ghost(client, 'nobody')), ['1024/8/1'])
+    assert.deepEqual(await derivations(() => verify('right')), ['1024/8/1'])
+  })
+  it("a client's unknown users cost its own parameters, not those of a client that verified first", async () => {
     const cheap = testClient()
-    await rejects(cheap.client.credentials.verify({ username: 'ghost', password: 'x' }), 'UNAUTHORIZED')
-    const { client } = testClient({ scrypt: DEFAULT_SCRYPT })
+    await derivations(ghost(cheap.client, 'ghost'))
+    const { client } = testClient({ scrypt: OTHER })
     await newUser(client, 'carol')
     await client.credentials.set({ username: 'carol', password: 'right' })
-    await client.credentials.verify({ username: 'warm-up', password: 'x' }).catch(() => undefined)
-    const hashes: number[] = []
-    for (let i = 0; i < 3; i++) hashes.push(await time(() => hashPassword('x')))
-    const hash = Math.min(...hashes)
-    const wrong: number[] = []
-    const unknown: number[] = []
-    for (let i = 0; i < 3; i++) {
-      wrong.push(await time(() => client.credentials.verify({ username: 'carol', password: `wrong${i}` })))
-      unknown.push(await time(() => client.credentials.verify({ username: `nobody${i}`, password: 'x' })))
+    const wrong = () => client.credentials.verify({ username: 'carol', password: 'wrong' })
+    assert.deepEqual(await derivations(wrong), ['2048/8/1'])
+    assert.deepEqual(await derivations(ghost(client, 'nobody')), ['2048/8/1'])
+  })
+  it('the first unknown user of a parameter set costs one scrypt too (no dummy is hashed for it)', async () => {
+    const { client } = testClient({ scrypt: { N: 4096, r: 8, p: 1 } })
+    assert.deepEqual(await derivations(ghost(client, 'first-ever')), ['4096/8/1'])
+  })
+  it('a locked-out username runs no scrypt, known or not', async () => {
+    const { client, verify } = await setup()
+    for (let i = 0; i < 5; i++) {
+      await rejects(verify('wrong'), 'UNAUTHORIZED')
+      await rejects(ghost(client, 'ghost')(), 'UNAUTHORIZED')
     }
-    assert.ok(median(wrong) > hash / 2, `wrong password ${median(wrong)} ms, hash ${hash} ms`)
-    assert.ok(median(unknown) > hash / 2, `unknown user ${median(unknown)} ms, hash ${hash} ms`)
+    assert.deepEqual(await derivations(() => verify('right')), [])
+    assert.deepEqual(await derivations(ghost(client, 'ghost')), [])
   })
 })
 
 describe('stored parameters are bounded', () => {
-  it('a stored hash with an absurd cost verifies nothing and returns at once', async () => {
+  it('a stored hash with an absurd cost verifies nothing and runs no scrypt at all', async () => {
     const good = await hashPassword('pw', { N: 1024, r: 8, p: 1 })
     const [, , , , salt, key] = good.split('$')
     for (const params of ['2097152$8$1', '1048576$16$1', '1024$64$1', '1024$8$64']) {
-      const t0 = performance.now()
-      assert.equal(await verifyPassword('pw', `scrypt$${params}$${salt}$${key}`), false)
-      assert.ok(performance.now() - t0 < 1000, params)
+      const stored = `scrypt$${params}$${salt}$${key}`
+      let result: boolean | undefined
+      assert.deepEqual(
+        await derivations(async () => (result = await verifyPassword('pw', stored))),
+        [],
+        params,
+      )
+      assert.equal(result, false, params)
     }
     assert.equal(await verifyPassword('pw', good), true)
   })

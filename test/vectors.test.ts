@@ -1,6 +1,5 @@
 /** The runner itself: valid files that pass, valid files that fail, and invalid files refused clearly. */
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,9 +12,8 @@ import { loadDeviations } from '../harness/deviations.ts'
 import type { StepEvent } from '../harness/results.ts'
 import { runFiles } from '../harness/run.ts'
 import { loadVectorFile, loadVectors } from '../harness/vectors/load.ts'
+import { dbal } from './helpers.ts'
 
-// The CLI adds $DBAL_REQUIRE's backends to a run: these tests choose theirs.
-const CLEAN_ENV = { ...process.env, DBAL_REQUIRE: '' }
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const fixture = (name: string) => here(`./fixtures/vectors/${name}`)
 
@@ -117,25 +115,11 @@ test(
 
 /** `dbal test` on the reference backend with these vectors and options, in a child process. */
 const dbalTest = (vectors: string, ...options: string[]) =>
-  spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      here('../harness/cli.ts'),
-      'test',
-      '--backends',
-      'reference',
-      '--vectors',
-      vectors,
-      ...options,
-    ],
-    { encoding: 'utf8', env: CLEAN_ENV },
-  )
+  dbal(['test', '--backends', 'reference', '--vectors', vectors, ...options])
 
-test('the CLI exits 1 on a failing vector file and prints the closing line', () => {
+test('the CLI exits 1 on a failing vector file and prints the closing line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
-  const r = dbalTest(fixture('fail.yaml'), '--report-dir', dir)
+  const r = await dbalTest(fixture('fail.yaml'), '--report-dir', dir)
   assert.equal(r.status, 1, r.stderr)
   assert.match(r.stdout, /^1 passed, 5 failed, 0 skipped$/m)
   assert.match(
@@ -149,8 +133,8 @@ test('the CLI exits 1 on a failing vector file and prints the closing line', () 
   assert.equal(lines.filter((l) => l.type === 'step').length, 6)
 })
 
-test('the CLI exits 2 with a clear message on an invalid vector file', () => {
-  const r = dbalTest(fixture('invalid-entity.yaml'))
+test('the CLI exits 2 with a clear message on an invalid vector file', async () => {
+  const r = await dbalTest(fixture('invalid-entity.yaml'))
   assert.equal(r.status, 2)
   assert.match(
     r.stderr,

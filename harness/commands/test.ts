@@ -4,8 +4,9 @@
  * closing line `N passed, N failed, N skipped`. Exit code 1 on any failure or a required backend not run.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, openSync, writeFileSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
+import { finished } from 'node:stream/promises'
 import { renderSummary } from '../../reports/summary.ts'
 import type { Backend, Provision } from '../backend.ts'
 import { loadDeviations } from '../deviations.ts'
@@ -13,6 +14,7 @@ import { Progress } from '../progress.ts'
 import { tallies, tallyLine, type ResultEvent } from '../results.ts'
 import { runFiles } from '../run.ts'
 import { displayPath, loadVectors } from '../vectors/load.ts'
+import { inputError } from './problems.ts'
 
 export interface TestOptions {
   readonly backends: readonly Backend[]
@@ -25,13 +27,29 @@ export interface TestOptions {
 const MAX_LISTED = 50
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
 
+/**
+ * The report folder and results.jsonl, opened before anything runs: a folder that cannot be written
+ * is the user's to fix, told at once rather than after the whole run.
+ */
+function openResults(dir: string): WriteStream {
+  try {
+    mkdirSync(dir, { recursive: true })
+    const path = join(dir, 'results.jsonl')
+    const out = createWriteStream(path, { fd: openSync(path, 'w') })
+    // A later write error (a full disk) is reported once the run ends, by `finished`.
+    out.on('error', () => undefined)
+    return out
+  } catch (e) {
+    throw inputError('--report-dir', dir, e)
+  }
+}
+
 export async function testCommand(o: TestOptions): Promise<number> {
   const started = Date.now()
   const files = loadVectors(o.vectors)
   const deviations = loadDeviations()
   const runId = `${new Date(started).toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(3).toString('hex')}`
-  mkdirSync(o.reportDir, { recursive: true })
-  const jsonl = createWriteStream(join(o.reportDir, 'results.jsonl'))
+  const jsonl = openResults(o.reportDir)
   const events: ResultEvent[] = []
   const emit = (e: ResultEvent) => {
     events.push(e)
@@ -97,8 +115,13 @@ export async function testCommand(o: TestOptions): Promise<number> {
   )
   progress.finish()
   emit({ type: 'end', finishedAt: new Date().toISOString(), durationMs: Date.now() - started })
-  await new Promise<void>((r) => jsonl.end(r))
-  writeFileSync(join(o.reportDir, 'summary.md'), renderSummary(events))
+  jsonl.end()
+  try {
+    await finished(jsonl)
+    writeFileSync(join(o.reportDir, 'summary.md'), renderSummary(events))
+  } catch (e) {
+    throw inputError('--report-dir', o.reportDir, e)
+  }
 
   const { byBackend, total } = tallies(events)
   const width = Math.max(...o.backends.map((b) => b.name.length))

@@ -1,0 +1,101 @@
+/**
+ * The DBALClient constructor's checks: a client built wrong is found where it is built, not at its
+ * first call as INTERNAL_ERROR.
+ */
+import type { Adapter } from './adapter.ts'
+import type { ClientOptions, Executor } from './executor.ts'
+import { SCRYPT_LIMITS } from './password.ts'
+
+/*
+ * The constructor's checks. A client built wrong is a bug in the program: it is found where the client
+ * is built, not at its first call as INTERNAL_ERROR. It is a TypeError with Node's code
+ * ERR_INVALID_ARG_VALUE, as Node and JS libraries throw for bad arguments, and not a DBALError: DBAL
+ * codes are outcomes of operations that a program handles at run time (VALIDATION_ERROR answers bad
+ * data, 422 with field errors), whereas no program can recover from its own wiring, and a `catch`
+ * that handles VALIDATION_ERROR must not swallow it.
+ */
+const ADAPTER_METHODS = Object.keys({
+  capabilities: 0,
+  create: 0,
+  read: 0,
+  update: 0,
+  delete: 0,
+  list: 0,
+  count: 0,
+  createMany: 0,
+  updateMany: 0,
+  deleteMany: 0,
+  transaction: 0,
+  close: 0,
+} satisfies Record<Exclude<keyof Adapter, 'name'>, 0>)
+const EXECUTOR_METHODS = Object.keys({ execute: 0, as: 0, capabilities: 0, close: 0 } satisfies Record<
+  keyof Executor,
+  0
+>)
+const OPTION_KEYS = Object.keys({ adapter: 0, clock: 0, scrypt: 0, auth: 0, audit: 0 } satisfies Record<
+  keyof ClientOptions,
+  0
+>)
+const AUTH_SHAPE = 'options.auth must be { user: { id, username, role } } or { anonymous: true }'
+
+const invalid = (problem: string) =>
+  Object.assign(new TypeError(`DBALClient: ${problem}`), { code: 'ERR_INVALID_ARG_VALUE' })
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object'
+
+function requireMethods(what: string, v: unknown, methods: readonly string[]): void {
+  if (!isObject(v)) throw invalid(`${what} must be an object with ${methods.join(', ')}, got ${kind(v)}`)
+  const absent = methods.filter((m) => typeof v[m] !== 'function')
+  if (absent.length) throw invalid(`${what} is missing ${absent.map((m) => `${m}()`).join(', ')}`)
+}
+
+function checkAuth(auth: unknown): void {
+  if (!isObject(auth)) throw invalid(`${AUTH_SHAPE}, got ${kind(auth)}`)
+  const keys = Object.keys(auth).join()
+  if (keys === 'anonymous' && auth.anonymous === true) return
+  if (keys !== 'user') throw invalid(`${AUTH_SHAPE}, got { ${keys} }`)
+  if (!isObject(auth.user)) throw invalid(`options.auth.user must be a user, got ${kind(auth.user)}`)
+  for (const key of ['id', 'username', 'role'])
+    if (typeof auth.user[key] !== 'string') throw invalid(`options.auth.user.${key} must be a string`)
+}
+
+function checkScrypt(s: unknown): void {
+  const { N, r, p } = isObject(s) ? s : {}
+  const upTo = (v: unknown, max: number): v is number =>
+    Number.isInteger(v) && Number(v) >= 1 && Number(v) <= max
+  const max = SCRYPT_LIMITS
+  // scrypt wants N a power of two above 1; above the limits, verify would refuse the client's own hashes.
+  const valid = upTo(N, max.N) && N > 1 && (N & (N - 1)) === 0 && upTo(r, max.r) && upTo(p, max.p)
+  if (!valid || 128 * N * r > max.memory)
+    throw invalid(
+      `options.scrypt must be { N, r, p }: N a power of two up to ${max.N}, r up to ${max.r}, p up to ${max.p}, 128·N·r up to ${max.memory} bytes`,
+    )
+}
+
+/** Throws a TypeError naming the first thing wrong with `options`. */
+export function checkOptions(options: unknown): void {
+  if (!isObject(options)) throw invalid(`expected options { adapter } or { executor }, got ${kind(options)}`)
+  if ('executor' in options) {
+    for (const key of Object.keys(options))
+      if (key !== 'executor') throw invalid(`options.${key} does not apply with options.executor`)
+    return requireMethods('options.executor', options.executor, EXECUTOR_METHODS)
+  }
+  for (const key of Object.keys(options))
+    if (!OPTION_KEYS.includes(key))
+      throw invalid(`unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`)
+  const { adapter, clock, scrypt, auth, audit } = options
+  if (adapter === undefined) throw invalid('options.adapter is required: an Adapter (sqliteAdapter(), ...)')
+  requireMethods('options.adapter', adapter, ADAPTER_METHODS)
+  if (typeof (adapter as { name?: unknown }).name !== 'string')
+    throw invalid('options.adapter.name must be a string')
+  if (clock !== undefined && typeof clock !== 'function')
+    throw invalid(`options.clock must be a function returning milliseconds, got ${kind(clock)}`)
+  if (scrypt !== undefined) checkScrypt(scrypt)
+  if (auth !== undefined) checkAuth(auth)
+  if (audit !== undefined) {
+    requireMethods('options.audit', audit, ['write'])
+    const close = (audit as { close?: unknown }).close
+    if (close !== undefined && typeof close !== 'function')
+      throw invalid(`options.audit.close must be a function, got ${kind(close)}`)
+  }
+}
