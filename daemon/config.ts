@@ -3,6 +3,7 @@
  * of the file: any string may be `${NAME}` or `${NAME:-default}`, read from the environment at start-up.
  */
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { parse } from 'yaml'
 import { ConfigError, Reader } from '../core/config-error.ts'
 
@@ -23,6 +24,8 @@ export interface Limits {
   readonly maxBufferedBytes: number
   readonly maxBatch: number
   readonly shutdownTimeoutMs: number
+  /** Password hashes (credentials.verify / set) computed at once, waiting, and per client address. */
+  readonly hashing: { readonly concurrent: number; readonly queued: number; readonly perIp: number }
 }
 
 export interface DaemonConfig {
@@ -126,6 +129,9 @@ export function configFrom(
     'max_buffered_bytes',
     'max_batch',
     'shutdown_timeout_ms',
+    'max_concurrent_hashes',
+    'max_queued_hashes',
+    'hashes_per_ip',
   ])
   const day = 86_400_000
   return {
@@ -153,6 +159,12 @@ export function configFrom(
       maxBufferedBytes: int(m, 'max_buffered_bytes', 4 << 20, 1024, 1 << 30),
       maxBatch: int(m, 'max_batch', 100, 1, 10_000),
       shutdownTimeoutMs: int(m, 'shutdown_timeout_ms', 10_000, 0, day),
+      hashing: {
+        // One core stays free for the event loop: /health and every other request.
+        concurrent: int(m, 'max_concurrent_hashes', Math.max(1, availableParallelism() - 1), 1, 1024),
+        queued: int(m, 'max_queued_hashes', 64, 0, 100_000),
+        perIp: int(m, 'hashes_per_ip', 2, 1, 100_000),
+      },
     },
     idempotency: {
       windowSeconds: int(section(root, 'idempotency', ['window_s']), 'window_s', 86_400, 1, 365 * 86_400),
@@ -163,5 +175,18 @@ export function configFrom(
   }
 }
 
-export const loadConfig = (file: string, env: NodeJS.ProcessEnv = process.env): DaemonConfig =>
-  configFrom(parse(readFileSync(file, 'utf8')), file, env)
+/** Reading the file may fail with Node's own error (it names the path); its YAML is checked here. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): DaemonConfig {
+  const text = readFileSync(file, 'utf8')
+  let value: unknown
+  try {
+    value = parse(text)
+  } catch (e) {
+    throw new ConfigError(
+      file,
+      '',
+      `not readable YAML: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
+    )
+  }
+  return configFrom(value, file, env)
+}

@@ -4,6 +4,7 @@
  * and unsent bytes (a client that stops reading is dropped instead of growing the daemon's memory).
  * A malformed message gets a JSON-RPC error and nothing else happens.
  */
+import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import { DBALError } from '../core/errors.ts'
 import type { Identity } from './auth.ts'
@@ -20,7 +21,8 @@ export interface ConnectionDeps {
   readonly dispatcher: Dispatcher
   readonly metrics: Metrics
   readonly redactor: Redactor
-  /** The bucket of the client's address, shared by its connections. */
+  /** The client's address, and its bucket, shared by its connections. */
+  readonly address: string
   readonly ipBucket: TokenBucket
   readonly draining: () => boolean
 }
@@ -38,7 +40,7 @@ export class Connection {
     identity: Identity | undefined,
     private readonly d: ConnectionDeps,
   ) {
-    this.caller = { identity, failedLogins: 0 }
+    this.caller = { identity, failedLogins: 0, connection: randomUUID(), address: d.address }
     this.bucket = new TokenBucket(d.limits.ratePerConnection)
     // A failure here is a bug, not the client's doing: the connection ends, the daemon does not.
     ws.on(

@@ -8,9 +8,11 @@ import type { Adapter } from '../core/adapter.ts'
 import type { AuditSink } from '../core/audit.ts'
 import { DBALError, validationError } from '../core/errors.ts'
 import { LocalExecutor } from '../core/executor.ts'
+import { HASHING_OPERATIONS } from '../core/operations/credentials.ts'
 import { isPlainObject } from '../core/values.ts'
 import { ANONYMOUS_IDENTITY, type Authenticator, type Identity } from './auth.ts'
 import { fault } from './errors.ts'
+import type { HashGate } from './hashing.ts'
 import type { IdempotencyStore } from './idempotency.ts'
 import { isWrite, METHODS, operationOf, PROTOCOL_VERSION, RPC_CODE, type RpcRequest } from './protocol.ts'
 import { resetAll } from './reset.ts'
@@ -19,6 +21,10 @@ import { resetAll } from './reset.ts'
 export interface Caller {
   identity: Identity | undefined
   failedLogins: number
+  /** This connection's own id: the idempotency scope of an anonymous caller, whom nothing else tells apart. */
+  readonly connection: string
+  /** The client's address: its share of the password-hashing gate. */
+  readonly address: string
 }
 
 /** Failed `auth.login` calls a connection may make before it is closed. */
@@ -31,6 +37,7 @@ export interface DispatchDeps {
   readonly audit: AuditSink
   readonly allowAnonymous: boolean
   readonly resetEnabled: boolean
+  readonly hashing: HashGate
 }
 
 const whoami = (c: Caller) => ({
@@ -38,6 +45,14 @@ const whoami = (c: Caller) => ({
   authenticated: c.identity !== undefined,
   actor: c.identity?.describe ?? null,
 })
+
+/**
+ * Whose keys a key is among. Anonymous callers all share one identity, so their keys are scoped to the
+ * connection: otherwise a second anonymous caller could replay the first one's stored row with the same
+ * key, or learn from a CONFLICT that the key was used. A retry on a new connection runs again.
+ */
+const scopeOf = (id: Identity, caller: Caller) =>
+  id.kind === 'anonymous' ? `anonymous:${caller.connection}` : id.scope
 
 export class Dispatcher {
   constructor(private readonly d: DispatchDeps) {}
@@ -110,10 +125,14 @@ export class Dispatcher {
       return true
     }
     const { entity, operation } = ref
-    if (req.idempotencyKey !== undefined && isWrite(entity, operation))
-      return this.d.idempotency.run(id.scope, req.idempotencyKey, method, params, (tx) =>
-        this.executor(id, tx).execute(entity, operation, params),
-      )
-    return this.executor(id).execute(entity, operation, params)
+    const run = () =>
+      req.idempotencyKey !== undefined && isWrite(entity, operation)
+        ? this.d.idempotency.run(scopeOf(id, caller), req.idempotencyKey, method, params, (tx) =>
+            this.executor(id, tx).execute(entity, operation, params),
+          )
+        : this.executor(id).execute(entity, operation, params)
+    return entity === 'Credential' && HASHING_OPERATIONS.has(operation)
+      ? this.d.hashing.run(caller.address, run, id.kind === 'service')
+      : run()
   }
 }

@@ -1,7 +1,12 @@
 /**
- * DBALError → JSON-RPC error object, and the last barrier before the wire: server-side failures (5xx) keep
- * only a few short, known detail keys, and any error whose text would carry a secret (the database URL or
- * its password, a token), SQL or a stack trace loses its details altogether.
+ * DBALError → JSON-RPC error object, and the last barrier before the wire. What is kept is decided by
+ * position, never by what a value looks like: a caller's refusal (4xx) keeps the detail keys of the
+ * error vocabulary (the caller's own input and facts of the schema, bounded by DETAIL_LIMITS), whatever
+ * they contain. Dropping details when they *resembled* a secret made the reply an oracle: one frame of
+ * unknown keys could test thousands of guesses at the database URL. Any other key (an adapter's native
+ * message, a query) is dropped. Server-side failures (5xx) keep only a few short keys that our own code
+ * writes and no caller text reaches; as a last net, such details that would carry a secret, SQL or a
+ * stack trace are dropped.
  */
 import { asDBALError, DBALError, type ErrorCode, type ErrorDetails } from '../core/errors.ts'
 import { RPC_CODE, type RpcError } from './protocol.ts'
@@ -20,6 +25,19 @@ export const fault = (rpcCode: number, code: ErrorCode, details?: ErrorDetails) 
   new RpcFault(rpcCode, new DBALError(code, details))
 
 const SAFE_SERVER_KEYS = new Set(['entity', 'retryAfter', 'reason', 'sqlstate', 'errno', 'limit'])
+/** The detail keys of refusals: what core/ and the adapters write into 4xx errors (README, Errors). */
+const CLIENT_KEYS = new Set([
+  ...SAFE_SERVER_KEYS,
+  'id',
+  'fields',
+  'unique',
+  'referencedBy',
+  'field',
+  'matches',
+  'operation',
+  'idempotencyKey',
+  'truncated',
+])
 const SQL =
   /\b(select\s[\s\S]*\sfrom|insert\s+into|update\s+\S+\s+set|delete\s+from|(create|drop|alter)\s+(table|index|database))\b/i
 const STACK = /\n\s+at\s|\.(ts|js):\d+:\d+/
@@ -50,6 +68,11 @@ export class Redactor {
   }
 }
 
+function clientDetails(d: ErrorDetails): ErrorDetails | undefined {
+  const kept = Object.entries(d).filter(([k]) => CLIENT_KEYS.has(k))
+  return kept.length ? Object.fromEntries(kept) : undefined
+}
+
 function serverDetails(d: ErrorDetails): ErrorDetails | undefined {
   const kept = Object.entries(d).filter(
     ([k, v]) =>
@@ -61,8 +84,8 @@ function serverDetails(d: ErrorDetails): ErrorDetails | undefined {
 export function toRpcError(err: unknown, redactor: Redactor): RpcError {
   const rpcCode = err instanceof RpcFault ? err.rpcCode : RPC_CODE.dbal
   const e = err instanceof RpcFault ? err.error : asDBALError(err)
-  let details = e.details && (e.status >= 500 ? serverDetails(e.details) : e.details)
-  if (details && redactor.leaks(JSON.stringify(details))) details = undefined
+  let details = e.details && (e.status >= 500 ? serverDetails(e.details) : clientDetails(e.details))
+  if (details && e.status >= 500 && redactor.leaks(JSON.stringify(details))) details = undefined
   return {
     code: rpcCode,
     message: e.message,

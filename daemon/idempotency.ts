@@ -6,6 +6,11 @@
  * nothing twice: the loser's transaction fails on the record's unique key, rolls its write back, and
  * replays the winner's record. Records live for the configured window; the key is scoped to the caller,
  * so one caller can never read another's result by guessing its key.
+ *
+ * Only applied writes are recorded. A refused write changed nothing, so a retry may simply run again;
+ * recording refusals would let any caller (anonymous included) store a record per request, at the size
+ * of its error, without one accepted write. A record is thus never larger than the outcome of a write
+ * the caller was allowed to make.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { Adapter } from '../core/adapter.ts'
@@ -16,10 +21,6 @@ import type { Row } from '../core/validate.ts'
 const ENTITY = 'IdempotencyRecord'
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
 const json = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)))
-
-/** A failure worth replaying: the caller's own mistake, not a passing condition of the server. */
-const replayable = (e: DBALError) =>
-  e.status < 500 && e.code !== 'RATE_LIMIT_EXCEEDED' && e.code !== 'UNAUTHORIZED'
 
 export class IdempotencyStore {
   constructor(
@@ -61,9 +62,7 @@ export class IdempotencyStore {
   private replay(row: Row, fingerprint: string): unknown {
     if (row.fingerprint !== fingerprint)
       throw new DBALError('CONFLICT', { reason: 'idempotency key reused with other method or params' })
-    const r = row.result as { value?: unknown; error?: unknown }
-    if ('error' in r) throw DBALError.fromJSON(r.error)
-    return r.value
+    return (row.result as { value?: unknown }).value
   }
 
   /** Runs `write` on a transaction unless `clientKey` was seen from `scope`; returns its (stored) outcome. */
@@ -88,15 +87,10 @@ export class IdempotencyStore {
         return { value }
       })
     } catch (err) {
-      const e = asDBALError(err)
       // Another attempt with this key committed first: its outcome is the one.
       const winner = await this.find(key).catch(() => undefined)
       if (this.live(winner)) return this.replay(winner!, fingerprint)
-      if (replayable(e))
-        await this.adapter
-          .create(ENTITY, this.record(key, fingerprint, { error: e.toJSON() }))
-          .catch(() => undefined)
-      throw e
+      throw asDBALError(err)
     }
     return 'seen' in out ? this.replay(out.seen, fingerprint) : out.value
   }

@@ -6,7 +6,7 @@
 import type { ErrorCode, ErrorDetails } from '../core/errors.ts'
 import { schema } from '../core/schema.ts'
 
-export const PROTOCOL_VERSION = '1.0.0'
+export const PROTOCOL_VERSION = '1.1.0'
 /** Offered in Sec-WebSocket-Protocol; the major version changes when a 1.x client could break. */
 export const SUBPROTOCOL = 'dbal.v1'
 

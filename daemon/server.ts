@@ -17,6 +17,7 @@ import type { DaemonConfig } from './config.ts'
 import type { Connection } from './connection.ts'
 import { Dispatcher } from './dispatch.ts'
 import { Redactor } from './errors.ts'
+import { HashGate } from './hashing.ts'
 import { serveHttp, type HealthDeps } from './http.ts'
 import { IdempotencyStore } from './idempotency.ts'
 import { Metrics } from './metrics.ts'
@@ -74,6 +75,7 @@ export async function startDaemon(config: DaemonConfig, o: DaemonOptions = {}): 
     audit,
     allowAnonymous: config.auth.allowAnonymous,
     resetEnabled: config.test.reset,
+    hashing: new HashGate(limits.hashing),
   })
   const redactor = Redactor.withUrl(
     config.backend.url,

@@ -92,6 +92,7 @@ export class Upgrades {
         dispatcher: this.d.dispatcher,
         metrics,
         redactor: this.d.redactor,
+        address: ip,
         ipBucket: this.d.ipBuckets.get(ip),
         draining: this.d.draining,
       })

@@ -5,7 +5,7 @@
  */
 import { capabilitySet, type Adapter, type Capabilities } from '../core/adapter.ts'
 import { DBALError } from '../core/errors.ts'
-import type { Cond, ListQuery } from '../core/query.ts'
+import { parseSort, type Cond, type ListQuery } from '../core/query.ts'
 import { entityOf, schema, type Entity, type Field } from '../core/schema.ts'
 import type { Row } from '../core/validate.ts'
 import { cloneJson } from '../core/values.ts'
@@ -131,8 +131,15 @@ class Store {
     return ids.length
   }
 
+  /**
+   * The matching rows in the contract's default order (createdAt, id), not insertion order: bulk writes
+   * meet their rows in this order, so the first row that fails, and the error details that name it, are
+   * the same on every backend whatever order the rows were inserted in.
+   */
   select(e: Entity, filter: Cond): Row[] {
-    return [...this.rows(e).values()].filter((r) => matches(filter, r))
+    return [...this.rows(e).values()]
+      .filter((r) => matches(filter, r))
+      .sort(comparator(parseSort(e, undefined)))
   }
 }
 

@@ -248,3 +248,16 @@ describe('audit records', () => {
     assert.equal(statSync(path).mode & 0o777, 0o600)
   })
 })
+
+describe('audit lines are bounded', () => {
+  it('a user object that no User row could be (megabyte username, id not a UUID) is UNAUTHORIZED', async () => {
+    const { system, sink } = setup()
+    const ann = await system.users.create({ username: 'ann', email: 'ann@example.com' })
+    for (const bad of [
+      { ...ann, username: 'u'.repeat(1 << 20) },
+      { ...ann, id: `${ann.id}-${'x'.repeat(1000)}` },
+    ])
+      await rejects(async () => system.as(bad).users.read(ann.id), 'UNAUTHORIZED')
+    for (const r of records(sink)) assert.ok(JSON.stringify(r).length < 500, JSON.stringify(r).slice(0, 200))
+  })
+})

@@ -1,5 +1,6 @@
 /** dbal.daemon.yaml: strict keys, `${ENV}` secrets, defaults, and the example file shipped with the daemon. */
 import assert from 'node:assert/strict'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { ConfigError } from '../core/config-error.ts'
@@ -73,6 +74,7 @@ describe('the daemon config', () => {
       maxBufferedBytes: 4 << 20,
       maxBatch: 100,
       shutdownTimeoutMs: 10_000,
+      hashing: { concurrent: Math.max(1, availableParallelism() - 1), queued: 64, perIp: 2 },
     })
     assert.deepEqual(
       [

@@ -89,12 +89,17 @@ export class RawClient {
     ws.on('error', () => undefined)
   }
 
-  /** `autoPong: false`: a client that never answers the daemon's pings. */
-  static async open(url: string, token?: string, o: { autoPong?: boolean } = {}): Promise<RawClient> {
+  /** `autoPong: false`: a client that never answers the daemon's pings; `localAddress`: another client host (127.0.0.2). */
+  static async open(
+    url: string,
+    token?: string,
+    o: { autoPong?: boolean; localAddress?: string } = {},
+  ): Promise<RawClient> {
     const ws = new WebSocket(url, [SUBPROTOCOL], {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       maxPayload: 64 << 20,
       autoPong: o.autoPong ?? true,
+      ...(o.localAddress ? { localAddress: o.localAddress } : {}),
     })
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { spawnDaemon } from '../daemon/child.ts'
+import { PROTOCOL_VERSION } from '../daemon/protocol.ts'
 import { assertNoLeaks, RawClient, sleep, testDaemon, type TestDaemon } from './daemon-helpers.ts'
 
 describe('the daemon under hostile input', () => {
@@ -79,7 +80,7 @@ describe('the daemon under hostile input', () => {
       'UNAUTHORIZED',
     )
     assert.deepEqual((await c.call('auth.whoami')).result, {
-      protocol: '1.0.0',
+      protocol: PROTOCOL_VERSION,
       authenticated: false,
       actor: null,
     })

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import Ajv, { type ValidateFunction } from 'ajv'
 import WebSocket, { WebSocketServer } from 'ws'
 import { PROTOCOL_SCHEMA_FILE, protocolSchemaText } from '../daemon/protocol-schema.ts'
-import { SUBPROTOCOL } from '../daemon/protocol.ts'
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../daemon/protocol.ts'
 import { endpointBackend } from '../harness/backends/remote.ts'
 import { runFiles } from '../harness/run.ts'
 import type { StepEvent } from '../harness/results.ts'
@@ -83,6 +83,10 @@ describe('the protocol as written', () => {
   })
   after(() => d.stop())
 
+  it('PROTOCOL.md is the version the daemon speaks', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../daemon/PROTOCOL.md', import.meta.url)), 'utf8')
+    assert.equal(/^# DBAL daemon protocol, version (\S+)/.exec(doc)?.[1], PROTOCOL_VERSION)
+  })
   it('is generated from schema/ and up to date (npx tsx daemon/protocol-schema.ts --write)', () => {
     assert.equal(readFileSync(PROTOCOL_SCHEMA_FILE, 'utf8'), protocolSchemaText())
   })

@@ -1,7 +1,7 @@
 /**
  * One logical connection to a daemon, kept open: JSON-RPC calls matched to replies by id, each with its
  * own timeout (TIMEOUT). When the socket drops, every call in flight is rejected at once with
- * DATABASE_ERROR (its outcome is unknown: a write's idempotency key is in the details, for a retry), and
+ * DATABASE_ERROR (its outcome is unknown: RemoteExecutor adds a write's idempotency key, for a retry), and
  * the connection comes back by itself with exponential backoff and jitter. Calls made while it is down
  * wait for the next connection within their own timeout, then fail with DATABASE_ERROR. Only a refused
  * token (401) stops it for good: every later call gets that UNAUTHORIZED.
@@ -66,12 +66,7 @@ export class RpcConnection {
   ): Promise<unknown> {
     const ws = this.ws
     if (!ws || ws.readyState !== WebSocket.OPEN)
-      return Promise.reject(
-        new DBALError('DATABASE_ERROR', {
-          reason: 'connection lost',
-          ...(key ? { idempotencyKey: key } : {}),
-        }),
-      )
+      return Promise.reject(new DBALError('DATABASE_ERROR', { reason: 'connection lost' }))
     return this.replies.send(ws, method, params, key, timeoutMs, this.o.maxFrameBytes)
   }
 
@@ -156,13 +151,7 @@ export class RpcConnection {
     if (ws && ws !== this.ws) return
     const wasOpen = this.state === 'open'
     this.ws = undefined
-    this.replies.failAll(
-      (key) =>
-        new DBALError('DATABASE_ERROR', {
-          reason: 'connection lost',
-          ...(key ? { idempotencyKey: key } : {}),
-        }),
-    )
+    this.replies.failAll(new DBALError('DATABASE_ERROR', { reason: 'connection lost' }))
     if (this.state === 'closed' || this.state === 'failed') return
     if (refused?.code === 'UNAUTHORIZED') {
       if (!this.o.renewable || this.renewed) return this.fail(refused)
@@ -189,7 +178,7 @@ export class RpcConnection {
     clearTimeout(this.retryTimer)
     const closed = new DBALError('DATABASE_ERROR', { reason: 'client closed' })
     for (const w of [...this.waiters]) w.fail(closed)
-    this.replies.failAll(() => closed)
+    this.replies.failAll(closed)
     const ws = this.ws
     this.ws = undefined
     if (!ws || ws.readyState === WebSocket.CLOSED) return

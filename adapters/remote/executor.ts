@@ -37,9 +37,19 @@ export interface RemoteOptions {
 }
 
 export interface CallOptions {
-  /** Reuse the key of a failed write (in its DATABASE_ERROR's details) to retry it at most once. */
+  /** Reuse the key of a failed write (in its DATABASE_ERROR's or TIMEOUT's details) to retry it at most once. */
   readonly idempotencyKey?: string
   readonly timeoutMs?: number
+}
+
+/**
+ * A write that failed without a known outcome (every retryable error: the connection dropped, no reply
+ * in time, the daemon timed out or lost its database) may have been applied: its key goes with the
+ * error, so the caller can retry it safely (at most once). A refusal changed nothing and needs none.
+ */
+function withKey(e: unknown, idempotencyKey: string): unknown {
+  if (!(e instanceof DBALError) || !e.retryable || e.details?.idempotencyKey !== undefined) return e
+  return new DBALError(e.code, { ...e.details, idempotencyKey }, { cause: e.cause })
 }
 
 export class RemoteExecutor implements Executor {
@@ -73,10 +83,11 @@ export class RemoteExecutor implements Executor {
         }),
       )
     const idempotencyKey = isWrite(entity, operation) ? (opts.idempotencyKey ?? randomUUID()) : undefined
-    return this.conn.call(method, input, {
+    const call = this.conn.call(method, input, {
       ...(idempotencyKey ? { idempotencyKey } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     })
+    return idempotencyKey ? call.catch((e: unknown) => Promise.reject(withKey(e, idempotencyKey))) : call
   }
 
   /** Another caller on the same daemon: a user through a session of its own, or anonymous. */

@@ -10,7 +10,6 @@ interface Slot {
   readonly resolve: (v: unknown) => void
   readonly reject: (e: DBALError) => void
   readonly timer: NodeJS.Timeout
-  readonly key: string | undefined
 }
 
 export class Replies {
@@ -50,16 +49,9 @@ export class Replies {
         () => this.settle(id, new DBALError('TIMEOUT', { reason: 'no reply in time', limit: timeoutMs })),
         timeoutMs,
       )
-      this.slots.set(id, { resolve, reject, timer, key })
+      this.slots.set(id, { resolve, reject, timer })
       ws.send(text, (err) => {
-        if (err)
-          this.settle(
-            id,
-            new DBALError('DATABASE_ERROR', {
-              reason: 'connection lost',
-              ...(key ? { idempotencyKey: key } : {}),
-            }),
-          )
+        if (err) this.settle(id, new DBALError('DATABASE_ERROR', { reason: 'connection lost' }))
       })
     })
   }
@@ -89,8 +81,8 @@ export class Replies {
     }
   }
 
-  /** Every pending call fails with the error for its idempotency key. */
-  failAll(error: (key: string | undefined) => DBALError): void {
-    for (const [id, slot] of [...this.slots]) this.settle(id, error(slot.key))
+  /** Every pending call fails with this error. */
+  failAll(error: DBALError): void {
+    for (const id of [...this.slots.keys()]) this.settle(id, error)
   }
 }

@@ -1,5 +1,8 @@
 /** Who is calling: the trusted system, an anonymous caller, or a user with a role. */
 import { DBALError } from '../errors.ts'
+import { entityOf } from '../schema.ts'
+import { codePointLength } from '../text.ts'
+import { UUID } from '../values.ts'
 import { policy } from './policy.ts'
 
 export type Actor =
@@ -10,12 +13,19 @@ export type Actor =
 export const SYSTEM: Actor = { kind: 'system' }
 export const ANONYMOUS: Actor = { kind: 'anonymous' }
 
-/** A user as the ACL sees it; the role must be one the policy ranks. */
+const USERNAME_MAX = entityOf('User').field.get('username')!.maxLength!
+
+/**
+ * A user as the ACL sees it: a UUID, a username a User row could hold, a role the policy ranks. The
+ * actor goes into every audit record, so nothing else (a megabyte of "username") may reach the log.
+ */
 export function userActor(user: { id?: unknown; username?: unknown; role?: unknown }): Actor {
   const { id, username, role } = user ?? {}
   if (
     typeof id !== 'string' ||
+    !UUID.test(id) ||
     typeof username !== 'string' ||
+    codePointLength(username) > USERNAME_MAX ||
     typeof role !== 'string' ||
     role === 'anonymous' ||
     !policy.callers.has(role)

@@ -3,11 +3,16 @@
  * Row rules are pushed into the inner query for list, count, updateMany and deleteMany, so pages and
  * totals only ever contain permitted rows, and a caller's filter (with $or, $not, ...) is AND-ed under
  * the rule and can never widen it. Reading, updating or deleting a row outside the rule is FORBIDDEN.
+ *
+ * Role decisions rest on stored rows, never on what a caller claims: a write that sets a role takes the
+ * actor's own role from its stored User row (a demoted admin holding its old user object is a user
+ * here), and compares the new role with each target row's stored role, in bulk too.
  */
 import type { Adapter, Capabilities } from '../adapter.ts'
 import { and, type Cond, type ListQuery } from '../query.ts'
 import type { Row } from '../validate.ts'
 import type { Actor } from './actor.ts'
+import { policy } from './policy.ts'
 import { checkRole, forbidden, requireGrant, rowAllowed, rowFilter } from './rules.ts'
 
 export class AclAdapter implements Adapter {
@@ -32,9 +37,21 @@ export class AclAdapter implements Adapter {
     return { g, row }
   }
 
+  /**
+   * The actor as stored, for a write that sets `role`: its role now, not the one it was given with.
+   * Anonymous and system callers have no row; a user whose row is gone may not set roles at all.
+   */
+  private async storedActor(entity: string, cls: string, role: unknown): Promise<Actor> {
+    const a = this.actor
+    if (role === undefined || a.kind !== 'user') return a
+    const own = await this.inner.read('User', a.id)
+    if (!own) throw forbidden(entity, cls, 'your user no longer exists')
+    return own.role === a.role ? a : { ...a, role: own.role as string }
+  }
+
   async create(entity: string, row: Row): Promise<Row> {
-    const g = requireGrant(this.actor, entity, 'create')
-    checkRole(this.actor, g, entity, 'create', row.role, undefined)
+    const a = await this.storedActor(entity, 'create', row.role)
+    checkRole(a, requireGrant(a, entity, 'create'), entity, 'create', row.role, undefined)
     return this.inner.create(entity, row)
   }
 
@@ -43,9 +60,10 @@ export class AclAdapter implements Adapter {
   }
 
   async update(entity: string, id: string, patch: Row): Promise<Row | null> {
-    const { g, row } = await this.target(entity, id, 'update')
+    const a = await this.storedActor(entity, 'update', patch.role)
+    const { g, row } = await new AclAdapter(this.inner, a).target(entity, id, 'update')
     if (!row) return null
-    checkRole(this.actor, g, entity, 'update', patch.role, row)
+    checkRole(a, g, entity, 'update', patch.role, row)
     return this.inner.update(entity, id, patch)
   }
 
@@ -68,30 +86,31 @@ export class AclAdapter implements Adapter {
   }
 
   async createMany(entity: string, rows: Row[]): Promise<number> {
-    const g = requireGrant(this.actor, entity, 'create')
-    for (const r of rows) checkRole(this.actor, g, entity, 'create', r.role, undefined)
+    const a = await this.storedActor(entity, 'create', rows.find((r) => r.role !== undefined)?.role)
+    const g = requireGrant(a, entity, 'create')
+    for (const r of rows) checkRole(a, g, entity, 'create', r.role, undefined)
     return this.inner.createMany(entity, rows)
   }
 
   async updateMany(entity: string, filter: Cond, patch: Row): Promise<number> {
-    const s = this.scoped(entity, 'update', filter)
+    const a = await this.storedActor(entity, 'update', patch.role)
+    const s = new AclAdapter(this.inner, a).scoped(entity, 'update', filter)
     if (patch.role !== undefined) {
-      // Every matched row must accept the new role; the actor's own row is checked as itself.
-      const a = this.actor
-      const own =
-        a.kind === 'user'
-          ? await this.inner.count(entity, and(s.filter, { kind: 'cmp', field: 'id', op: 'eq', value: a.id }))
-          : 0
-      checkRole(
-        a,
-        s.g,
-        entity,
-        'update',
-        patch.role,
-        own && a.kind === 'user' ? { id: a.id, role: a.role } : undefined,
-      )
+      checkRole(a, s.g, entity, 'update', patch.role, undefined)
+      // `unchanged` grants cover only the actor's own row, whose stored role `a` now holds.
       if (s.g.role === 'unchanged' && a.kind === 'user' && patch.role !== a.role)
         throw forbidden(entity, 'update', 'role cannot be changed')
+      // The actor's own row among the matched ones, judged by its stored role as `update` would.
+      const ownChanged: Cond = and(
+        { kind: 'cmp', field: 'id', op: 'eq', value: a.kind === 'user' ? a.id : '' },
+        { kind: 'not', item: { kind: 'cmp', field: 'role', op: 'eq', value: patch.role } },
+      )
+      if (
+        policy.ownRoleLocked &&
+        a.kind === 'user' &&
+        (await this.inner.count(entity, and(s.filter, ownChanged)))
+      )
+        throw forbidden(entity, 'update', 'your own role cannot be changed')
     }
     return this.inner.updateMany(entity, s.filter, patch)
   }

@@ -3,7 +3,7 @@
  * comparable time for wrong passwords and unknown users alike, and locks a username out after too many
  * failures. The attempts live in the database (LoginAttempt), so restarts and several daemons share them.
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
 import { hashPassword, verifyPassword } from '../password.ts'
 import { entityOf, type Entity } from '../schema.ts'
@@ -16,10 +16,12 @@ export const LOCKOUT = { maxFailures: 5, windowSeconds: 300 } as const
 
 const users = entityOf('User')
 const attempts = entityOf('LoginAttempt')
+/** Every username argument is bounded by User.username: a longer one cannot exist, so it is refused. */
+const USERNAME_MAX = users.field.get('username')!.maxLength!
 
 type Op = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
 
-function text(e: Entity, input: Row, key: string, max = 1024): string {
+function text(e: Entity, input: Row, key: string, max: number): string {
   const v = input[key]
   if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max || stringProblem(v))
     throw validationError([{ field: key, error: `must be a well-formed string of 1 to ${max} characters` }], {
@@ -35,7 +37,7 @@ async function credentialOf(ctx: Context, e: Entity, username: string): Promise<
 }
 
 const set: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username', 50)
+  const username = text(e, input, 'username', USERNAME_MAX)
   const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
   if (!(await findBy(ctx, users, 'username', username)))
     throw new DBALError('NOT_FOUND', { entity: users.name })
@@ -59,15 +61,13 @@ const set: Op = async (ctx, e, input) => {
 }
 
 /**
- * What an unknown username is checked against: hashed once per parameter set, lazily, so that its cost is
- * that of the client's own hashes (a dummy cached with other parameters would make unknown users fast).
+ * What an unknown username is checked against: a well-formed stored hash with the client's own
+ * parameters and random salt and key, so verifying it costs exactly one scrypt, as for a known user, and
+ * never matches. Nothing is hashed to make it: a dummy hashed lazily made the first unknown user cost two.
  */
-const dummies = new Map<string, Promise<string>>()
-function dummyHash(params: Context['scrypt']): Promise<string> {
-  const key = `${params.N}$${params.r}$${params.p}`
-  let d = dummies.get(key)
-  if (!d) dummies.set(key, (d = hashPassword('dbal-dummy-password', params)))
-  return d
+function dummyHash(params: Context['scrypt']): string {
+  const b64 = (n: number) => randomBytes(n).toString('base64')
+  return `scrypt$${params.N}$${params.r}$${params.p}$${b64(16)}$${b64(64)}`
 }
 
 const byUsername = (username: string) =>
@@ -110,29 +110,27 @@ async function recordAttempt(ctx: Context, e: Entity, username: string): Promise
 }
 
 const verify: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username')
+  const username = text(e, input, 'username', USERNAME_MAX)
   const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
   await recordAttempt(ctx, e, username)
   const credential = await findBy(ctx, e, 'username', username)
   const ok = await verifyPassword(
     password,
-    (credential?.passwordHash as string | undefined) ?? (await dummyHash(ctx.scrypt)),
+    (credential?.passwordHash as string | undefined) ?? dummyHash(ctx.scrypt),
   )
   if (ok && credential) {
     await ctx.adapter.deleteMany(attempts.name, byUsername(username))
     return true
   }
-  // Failures older than the window no longer count: drop them.
+  // Attempts older than the window no longer count, whoever they named: the table holds at most one
+  // window of attempts, also for usernames that never log in (or do not exist).
   const since = new Date(ctx.now() - LOCKOUT.windowSeconds * 1000).toISOString()
-  await ctx.adapter.deleteMany(attempts.name, {
-    kind: 'and',
-    items: [byUsername(username), { kind: 'cmp', field: 'createdAt', op: 'lte', value: since }],
-  })
+  await ctx.adapter.deleteMany(attempts.name, { kind: 'cmp', field: 'createdAt', op: 'lte', value: since })
   throw new DBALError('UNAUTHORIZED', { entity: e.name })
 }
 
 const setFirstLogin: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username', 50)
+  const username = text(e, input, 'username', USERNAME_MAX)
   if (typeof input.firstLogin !== 'boolean')
     throw validationError([{ field: 'firstLogin', error: 'must be a boolean' }], { entity: e.name })
   const row = await credentialOf(ctx, e, username)
@@ -141,12 +139,15 @@ const setFirstLogin: Op = async (ctx, e, input) => {
 }
 
 const getFirstLogin: Op = async (ctx, e, input) =>
-  (await credentialOf(ctx, e, text(e, input, 'username', 50))).firstLogin
+  (await credentialOf(ctx, e, text(e, input, 'username', USERNAME_MAX))).firstLogin
 
 const deleteByUsername: Op = async (ctx, e, input) => {
-  const row = await credentialOf(ctx, e, text(e, input, 'username', 50))
+  const row = await credentialOf(ctx, e, text(e, input, 'username', USERNAME_MAX))
   return ctx.adapter.delete(e.name, row.id as string)
 }
+
+/** The operations that run scrypt: what a server must ration per client (daemon/hashing.ts). */
+export const HASHING_OPERATIONS: ReadonlySet<string> = new Set(['set', 'verify'])
 
 export const CREDENTIAL_OPS: Record<string, Op> = {
   set,
