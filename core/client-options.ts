@@ -1,19 +1,14 @@
 /**
  * The DBALClient constructor's checks: a client built wrong is found where it is built, not at its
- * first call as INTERNAL_ERROR.
+ * first call as INTERNAL_ERROR. The refusal is VALIDATION_ERROR with one field error naming the option
+ * (`options.adapter`, `options.auth.user.role`, ...), as issue 9 asks: one error class for everything
+ * the library throws, and the option's path where a field's would be.
  */
 import type { Adapter } from './adapter.ts'
+import { DBALError } from './errors.ts'
 import type { ClientOptions, Executor } from './executor.ts'
 import { SCRYPT_LIMITS } from './password.ts'
 
-/*
- * The constructor's checks. A client built wrong is a bug in the program: it is found where the client
- * is built, not at its first call as INTERNAL_ERROR. It is a TypeError with Node's code
- * ERR_INVALID_ARG_VALUE, as Node and JS libraries throw for bad arguments, and not a DBALError: DBAL
- * codes are outcomes of operations that a program handles at run time (VALIDATION_ERROR answers bad
- * data, 422 with field errors), whereas no program can recover from its own wiring, and a `catch`
- * that handles VALIDATION_ERROR must not swallow it.
- */
 const ADAPTER_METHODS = Object.keys({
   capabilities: 0,
   create: 0,
@@ -28,25 +23,38 @@ const ADAPTER_METHODS = Object.keys({
   transaction: 0,
   close: 0,
 } satisfies Record<Exclude<keyof Adapter, 'name'>, 0>)
-const EXECUTOR_METHODS = Object.keys({ execute: 0, as: 0, capabilities: 0, close: 0 } satisfies Record<
-  keyof Executor,
-  0
->)
+const EXECUTOR_METHODS = Object.keys({
+  execute: 0,
+  as: 0,
+  transaction: 0,
+  capabilities: 0,
+  close: 0,
+} satisfies Record<keyof Executor, 0>)
 const OPTION_KEYS = Object.keys({ adapter: 0, clock: 0, scrypt: 0, auth: 0, audit: 0 } satisfies Record<
   keyof ClientOptions,
   0
 >)
 const AUTH_SHAPE = 'options.auth must be { user: { id, username, role } } or { anonymous: true }'
 
+/** The refusal of `field` (an option's path, `options.x.y`); `problem` says what was expected. */
+export const invalidOption = (field: string, problem: string): DBALError =>
+  new DBALError('VALIDATION_ERROR', { fields: [{ field, error: `DBALClient: ${problem}` }] })
+// The option a problem is about is the first `options.x.y` it names.
 const invalid = (problem: string) =>
-  Object.assign(new TypeError(`DBALClient: ${problem}`), { code: 'ERR_INVALID_ARG_VALUE' })
-const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object'
+  invalidOption(/options(\.[\w]+)*/.exec(problem)?.[0] ?? 'options', problem)
+export const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v)
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object'
 
-function requireMethods(what: string, v: unknown, methods: readonly string[]): void {
+export function requireMethods(what: string, v: unknown, methods: readonly string[]): void {
   if (!isObject(v)) throw invalid(`${what} must be an object with ${methods.join(', ')}, got ${kind(v)}`)
   const absent = methods.filter((m) => typeof v[m] !== 'function')
   if (absent.length) throw invalid(`${what} is missing ${absent.map((m) => `${m}()`).join(', ')}`)
+}
+
+export function checkUser(user: unknown, at = 'options.auth.user'): void {
+  if (!isObject(user)) throw invalid(`${at} must be a user, got ${kind(user)}`)
+  for (const key of ['id', 'username', 'role'])
+    if (typeof user[key] !== 'string') throw invalid(`${at}.${key} must be a string`)
 }
 
 function checkAuth(auth: unknown): void {
@@ -54,12 +62,10 @@ function checkAuth(auth: unknown): void {
   const keys = Object.keys(auth).join()
   if (keys === 'anonymous' && auth.anonymous === true) return
   if (keys !== 'user') throw invalid(`${AUTH_SHAPE}, got { ${keys} }`)
-  if (!isObject(auth.user)) throw invalid(`options.auth.user must be a user, got ${kind(auth.user)}`)
-  for (const key of ['id', 'username', 'role'])
-    if (typeof auth.user[key] !== 'string') throw invalid(`options.auth.user.${key} must be a string`)
+  checkUser(auth.user)
 }
 
-function checkScrypt(s: unknown): void {
+export function checkScrypt(s: unknown): void {
   const { N, r, p } = isObject(s) ? s : {}
   const upTo = (v: unknown, max: number): v is number =>
     Number.isInteger(v) && Number(v) >= 1 && Number(v) <= max
@@ -72,7 +78,7 @@ function checkScrypt(s: unknown): void {
     )
 }
 
-/** Throws a TypeError naming the first thing wrong with `options`. */
+/** Throws VALIDATION_ERROR naming the first thing wrong with `options`. */
 export function checkOptions(options: unknown): void {
   if (!isObject(options)) throw invalid(`expected options { adapter } or { executor }, got ${kind(options)}`)
   if ('executor' in options) {
@@ -82,20 +88,31 @@ export function checkOptions(options: unknown): void {
   }
   for (const key of Object.keys(options))
     if (!OPTION_KEYS.includes(key))
-      throw invalid(`unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`)
+      throw invalidOption(`options.${key}`, `unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`)
   const { adapter, clock, scrypt, auth, audit } = options
   if (adapter === undefined) throw invalid('options.adapter is required: an Adapter (sqliteAdapter(), ...)')
+  checkAdapter(adapter)
+  checkClock(clock)
+  if (scrypt !== undefined) checkScrypt(scrypt)
+  if (auth !== undefined) checkAuth(auth)
+  checkAudit(audit, 'options.audit')
+}
+
+export function checkAdapter(adapter: unknown): void {
   requireMethods('options.adapter', adapter, ADAPTER_METHODS)
   if (typeof (adapter as { name?: unknown }).name !== 'string')
     throw invalid('options.adapter.name must be a string')
+}
+
+export function checkClock(clock: unknown): void {
   if (clock !== undefined && typeof clock !== 'function')
     throw invalid(`options.clock must be a function returning milliseconds, got ${kind(clock)}`)
-  if (scrypt !== undefined) checkScrypt(scrypt)
-  if (auth !== undefined) checkAuth(auth)
-  if (audit !== undefined) {
-    requireMethods('options.audit', audit, ['write'])
-    const close = (audit as { close?: unknown }).close
-    if (close !== undefined && typeof close !== 'function')
-      throw invalid(`options.audit.close must be a function, got ${kind(close)}`)
-  }
+}
+
+export function checkAudit(audit: unknown, at: string): void {
+  if (audit === undefined) return
+  requireMethods(at, audit, ['write'])
+  const close = (audit as { close?: unknown }).close
+  if (close !== undefined && typeof close !== 'function')
+    throw invalid(`${at}.close must be a function, got ${kind(close)}`)
 }

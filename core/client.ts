@@ -4,14 +4,24 @@
  */
 import type { Adapter, Capabilities } from './adapter.ts'
 import { DBALError } from './errors.ts'
-import { LocalExecutor, type AuthUser, type ClientOptions, type Executor } from './executor.ts'
+import {
+  LocalExecutor,
+  type AuthUser,
+  type ClientOptions,
+  type Executor,
+  type TransactionOptions,
+} from './executor.ts'
 import { OPERATIONS } from './operations/index.ts'
+import { inputOf } from './client-args.ts'
 import { checkOptions } from './client-options.ts'
+import { checkConfig, isDesignConfig } from './config-check.ts'
+import { ConfigExecutor } from './config-executor.ts'
+import type { DbalConfig } from './config.ts'
 import { schema } from './schema.ts'
 import type { EntityName, EntityTypes, Namespaces, User } from './types.generated.ts'
 import type { Row } from './validate.ts'
 
-export type { AuthUser, ClientOptions, Executor }
+export type { AuthUser, ClientOptions, Executor, TransactionOptions }
 
 export interface Page<T> {
   data: T[]
@@ -74,37 +84,28 @@ type Api = {
     (N extends keyof SpecificApis ? SpecificApis[N] : unknown)
 }
 
-/** How the typed methods' positional arguments become the operation's single argument object. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const POSITIONAL: Record<string, (...a: any[]) => Row> = {
-  read: (id) => ({ id }),
-  delete: (id) => ({ id }),
-  update: (id, patch) => ({ ...patch, id }),
-  list: (o) => o ?? {},
-  count: (filter) => (filter === undefined ? {} : { filter }),
-  createMany: (items) => ({ items }),
-  updateMany: (filter, data) => ({ filter, data }),
-  deleteMany: (filter) => ({ filter }),
-  search: (query, o) => ({ query, ...o }),
-  resolve: (token) => ({ token }),
-  readBySlug: (slug) => ({ slug }),
-  listByLevel: (level) => ({ level }),
-  getTree: (pageId) => ({ pageId }),
-  reorder: (components) => ({ components }),
-  move: (id, newParentId, order) => (order === undefined ? { id, newParentId } : { id, newParentId, order }),
-}
-
 export class DBALClient {
   readonly executor: Executor
 
-  constructor(options: ClientOptions | { executor: Executor }) {
-    checkOptions(options)
-    this.executor = 'executor' in options ? options.executor : new LocalExecutor(options)
+  /**
+   * `{ adapter }` (an Adapter instance), `{ executor }`, or the design's configuration (core/config.ts:
+   * `{ mode, adapter: 'sqlite', database: { url } }`, `{ mode, endpoint, auth }`, ...). Every option is
+   * checked here: a wrong one is VALIDATION_ERROR naming it.
+   */
+  constructor(options: ClientOptions | { executor: Executor } | DbalConfig) {
+    if (isDesignConfig(options)) {
+      checkConfig(options as unknown as Record<string, unknown>)
+      this.executor = ConfigExecutor.of(options as DbalConfig)
+    } else {
+      checkOptions(options)
+      const o = options as ClientOptions | { executor: Executor }
+      this.executor = 'executor' in o ? o.executor : new LocalExecutor(o)
+    }
     for (const [entity, ops] of OPERATIONS) {
       const ns: Record<string, unknown> = {}
       for (const name of ops.keys()) {
-        const toInput = POSITIONAL[name] ?? ((...a: unknown[]) => a[0] as Row)
-        ns[name] = (...args: unknown[]) => this.execute(entity, name, toInput(...args))
+        const namespace = schema.entity.get(entity)!.namespace!
+        ns[name] = async (...args: unknown[]) => this.execute(entity, name, inputOf(namespace, name, args))
       }
       Object.defineProperty(this, schema.entity.get(entity)!.namespace!, { value: ns, enumerable: true })
     }
@@ -119,6 +120,15 @@ export class DBALClient {
   /** The same backend for another caller: a user (resolved beforehand), or 'anonymous'. */
   as(user: AuthUser | 'anonymous'): DBALClient {
     return new DBALClient({ executor: this.executor.as(user) })
+  }
+
+  /**
+   * All or nothing: `fn` gets `tx`, a client with the same namespaces and caller whose calls are one
+   * transaction. Committed when `fn` resolves (its result is returned); rolled back when it throws
+   * (the error is rethrown). `tx.transaction` is a savepoint; calls on `tx` after the end fail.
+   */
+  transaction<T>(fn: (tx: DBALClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.executor.transaction((ex) => fn(new DBALClient({ executor: ex })), options)
   }
 
   /** Runs one operation by name with its single argument object (CONTRACT §9). */

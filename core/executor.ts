@@ -28,8 +28,31 @@ export interface Executor {
   execute(entity: string, operation: string, input?: unknown): Promise<unknown>
   /** The same backend for another caller. */
   as(user: AuthUser | 'anonymous'): Executor
+  /**
+   * Runs `fn` on an executor whose calls are one transaction: committed when `fn` resolves, rolled back
+   * (and the error rethrown) when it throws. Called on a transaction's executor: a savepoint.
+   */
+  transaction<T>(fn: (tx: Executor) => Promise<T>, options?: TransactionOptions): Promise<T>
   capabilities(): Promise<Capabilities>
   close(): Promise<void>
+}
+
+export interface TransactionOptions {
+  /** Rolled back with TIMEOUT when `fn` has not finished by then (default: no limit locally). */
+  readonly timeoutMs?: number
+}
+
+/** Why a call on an executor of a transaction that has ended fails, the same everywhere. */
+export const transactionEnded = () =>
+  new DBALError('VALIDATION_ERROR', {
+    reason: 'the transaction has ended: make calls on tx only inside its function',
+  })
+
+/** The open-or-ended state shared by a transaction's executors (those of tx.as() too). */
+interface TxState {
+  ended: boolean
+  /** The client's backend's, read when the outermost transaction began: a transaction's adapter may not say. */
+  readonly caps: Capabilities
 }
 
 export type AuthContext = { user: AuthUser } | { anonymous: true }
@@ -61,7 +84,10 @@ export class LocalExecutor implements Executor {
   /** Runs through the ACL decorator; the same as `trusted` for the system caller. */
   private readonly ctx: Context
 
-  constructor(private readonly options: ClientOptions) {
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly tx?: TxState,
+  ) {
     this.actor = actorOf(options.auth)
     this.adapter = options.adapter
     this.trusted = {
@@ -77,10 +103,46 @@ export class LocalExecutor implements Executor {
   }
 
   as(user: AuthUser | 'anonymous'): LocalExecutor {
-    return new LocalExecutor({ ...this.options, auth: user === 'anonymous' ? { anonymous: true } : { user } })
+    const auth: AuthContext = user === 'anonymous' ? { anonymous: true } : { user }
+    return new LocalExecutor({ ...this.options, auth }, this.tx)
+  }
+
+  /**
+   * On the adapter's transaction (a savepoint when this executor is already in one), with the same
+   * caller, ACL and audit: an operation that opens a transaction of its own (credentials.set,
+   * components.reorder) gets a savepoint inside it.
+   */
+  async transaction<T>(fn: (tx: Executor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    if (this.tx?.ended) throw transactionEnded()
+    const caps = this.tx?.caps ?? (await this.adapter.capabilities())
+    const need = this.tx ? 'nestedTransactions' : 'transactions'
+    if (!caps[need])
+      throw new DBALError('CAPABILITY_NOT_SUPPORTED', { reason: `${this.adapter.name} lacks ${need}` })
+    const state: TxState = { ended: false, caps }
+    let timer: NodeJS.Timeout | undefined
+    try {
+      return await this.adapter.transaction((adapter) => {
+        const body = fn(new LocalExecutor({ ...this.options, adapter }, state))
+        if (options.timeoutMs === undefined) return body
+        body.catch(() => undefined)
+        const ms = options.timeoutMs
+        const late = new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(() => {
+              state.ended = true
+              reject(new DBALError('TIMEOUT', { reason: 'transaction timeout', limit: ms }))
+            }, ms)),
+        )
+        return Promise.race([body, late])
+      })
+    } finally {
+      clearTimeout(timer)
+      state.ended = true
+    }
   }
 
   async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
+    if (this.tx?.ended) throw transactionEnded()
     const e = schema.entity.get(entity)
     const op = OPERATIONS.get(entity)?.get(operation)
     if (!e || !op)
@@ -132,6 +194,9 @@ export class LocalExecutor implements Executor {
   }
 
   close(): Promise<void> {
+    // The transaction's adapter is the client's: closing it is the client's business, after the transaction.
+    if (this.tx)
+      return Promise.reject(new DBALError('VALIDATION_ERROR', { reason: 'close the client, not tx' }))
     return this.options.adapter.close()
   }
 }

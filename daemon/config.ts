@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parse } from 'yaml'
 import { ConfigError, Reader } from '../core/config-error.ts'
+import type { TransactionLimits } from './transactions.ts'
 
 export const BACKEND_NAMES = ['sqlite', 'postgres', 'memory'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
@@ -26,6 +27,8 @@ export interface Limits {
   readonly shutdownTimeoutMs: number
   /** Password hashes (credentials.verify / set) computed at once, waiting, and per client address. */
   readonly hashing: { readonly concurrent: number; readonly queued: number; readonly perIp: number }
+  /** Interactive transactions (PROTOCOL.md §11): their longest timeout, the wait to start one, per connection. */
+  readonly transactions: TransactionLimits
 }
 
 export interface DaemonConfig {
@@ -132,6 +135,9 @@ export function configFrom(
     'max_concurrent_hashes',
     'max_queued_hashes',
     'hashes_per_ip',
+    'max_transaction_ms',
+    'transaction_wait_ms',
+    'max_transactions_per_connection',
   ])
   const day = 86_400_000
   return {
@@ -164,6 +170,12 @@ export function configFrom(
         concurrent: int(m, 'max_concurrent_hashes', Math.max(1, availableParallelism() - 1), 1, 1024),
         queued: int(m, 'max_queued_hashes', 64, 0, 100_000),
         perIp: int(m, 'hashes_per_ip', 2, 1, 100_000),
+      },
+      transactions: {
+        maxMs: int(m, 'max_transaction_ms', 15_000, 1, day),
+        waitMs: int(m, 'transaction_wait_ms', 5_000, 1, day),
+        perConnection: int(m, 'max_transactions_per_connection', 4, 1, 1000),
+        maxCalls: int(m, 'max_batch', 100, 1, 10_000),
       },
     },
     idempotency: {

@@ -50,6 +50,8 @@ export class Connection {
     ws.on('pong', () => (this.awaitingPong = false))
     // A socket error is followed by 'close'; without a listener it would be thrown.
     ws.on('error', () => undefined)
+    // Whatever the connection held is rolled back: a transaction never outlives its client.
+    ws.on('close', () => void d.dispatcher.dropped(this.caller).catch(() => undefined))
   }
 
   get busy(): boolean {

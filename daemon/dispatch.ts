@@ -14,8 +14,19 @@ import { ANONYMOUS_IDENTITY, type Authenticator, type Identity } from './auth.ts
 import { fault } from './errors.ts'
 import type { HashGate } from './hashing.ts'
 import type { IdempotencyStore } from './idempotency.ts'
-import { isWrite, METHODS, operationOf, PROTOCOL_VERSION, RPC_CODE, type RpcRequest } from './protocol.ts'
+import {
+  isWrite,
+  METHODS,
+  methodOf,
+  operationOf,
+  PROTOCOL_VERSION,
+  RPC_CODE,
+  type OperationRef,
+  type RpcRequest,
+} from './protocol.ts'
 import { resetAll } from './reset.ts'
+import { Transactions, type Owner, type TransactionLimits } from './transactions.ts'
+import { batchCalls } from './batch.ts'
 
 /** A connection's standing: who it is, and how often it failed to say so. */
 export interface Caller {
@@ -38,6 +49,7 @@ export interface DispatchDeps {
   readonly allowAnonymous: boolean
   readonly resetEnabled: boolean
   readonly hashing: HashGate
+  readonly transactions: TransactionLimits
 }
 
 const whoami = (c: Caller) => ({
@@ -55,7 +67,16 @@ const scopeOf = (id: Identity, caller: Caller) =>
   id.kind === 'anonymous' ? `anonymous:${caller.connection}` : id.scope
 
 export class Dispatcher {
-  constructor(private readonly d: DispatchDeps) {}
+  readonly transactions: Transactions
+
+  constructor(private readonly d: DispatchDeps) {
+    this.transactions = new Transactions(d.adapter, d.transactions)
+  }
+
+  /** The connection has closed: its transactions are rolled back. */
+  dropped(caller: Caller): Promise<void> {
+    return this.transactions.dropped(caller.connection)
+  }
 
   private executor(id: Identity, adapter = this.d.adapter): LocalExecutor {
     return new LocalExecutor({ adapter, auth: id.auth, audit: this.d.audit })
@@ -109,28 +130,78 @@ export class Dispatcher {
     if (method === METHODS.login) return this.login(caller, params)
     if (method === METHODS.whoami) return whoami(caller)
     const ref = operationOf(method)
+    const tx = method.startsWith('tx.') && Object.values(METHODS).includes(method as 'tx.begin')
     // test.reset does not exist on a daemon that has not enabled it.
-    if (!ref && method !== METHODS.capabilities && !(method === METHODS.reset && this.d.resetEnabled))
+    if (!ref && !tx && method !== METHODS.capabilities && !(method === METHODS.reset && this.d.resetEnabled))
       throw fault(RPC_CODE.methodNotFound, 'VALIDATION_ERROR', {
         fields: [{ field: 'operation', error: `unknown method ${method}` }],
       })
-    const id = await this.identity(caller, ref?.entity === 'Credential' && ref.operation === 'verify')
-    if (!ref) {
-      if (params !== undefined && !(isPlainObject(params) && Object.keys(params).length === 0))
-        throw validationError([{ field: '(params)', error: 'takes no params' }])
-      if (method === METHODS.capabilities) return this.d.adapter.capabilities()
-      if (id.kind !== 'service')
-        throw new DBALError('FORBIDDEN', { reason: 'test.reset needs a service token' })
-      await resetAll(this.d.adapter)
-      return true
-    }
-    const { entity, operation } = ref
-    const run = () =>
-      req.idempotencyKey !== undefined && isWrite(entity, operation)
-        ? this.d.idempotency.run(scopeOf(id, caller), req.idempotencyKey, method, params, (tx) =>
-            this.executor(id, tx).execute(entity, operation, params),
+    if (req.transaction !== undefined && !ref)
+      throw validationError([{ field: 'transaction', error: 'only operations run inside a transaction' }])
+    // A call in one of this connection's transactions runs as the identity checked at tx.begin: a
+    // session check now would read outside the transaction and, on SQLite, wait for its own lock.
+    const inTx =
+      req.transaction !== undefined ||
+      (method !== METHODS.txBatch && tx && isPlainObject(params) && params.transaction !== undefined)
+    const id =
+      inTx && caller.identity
+        ? caller.identity
+        : await this.identity(caller, ref?.entity === 'Credential' && ref.operation === 'verify')
+    const owner: Owner = { connection: caller.connection, scope: scopeOf(id, caller) }
+    if (ref) {
+      const t = req.transaction
+      return t === undefined
+        ? this.operation(caller, id, ref, params, req.idempotencyKey, this.d.adapter)
+        : this.transactions.run(owner, t, (a) =>
+            this.operation(caller, id, ref, params, req.idempotencyKey, a),
           )
-        : this.executor(id).execute(entity, operation, params)
+    }
+    if (method === METHODS.txBegin) return this.transactions.begin(owner, params)
+    if (method === METHODS.txCommit || method === METHODS.txRollback)
+      return this.transactions.end(owner, params, method === METHODS.txCommit)
+    if (method === METHODS.txBatch) {
+      const run = (a: Adapter) =>
+        a.transaction((t) =>
+          batchCalls(params, this.d.transactions.maxCalls, (r, p) =>
+            this.operation(caller, id, r, p, undefined, t),
+          ),
+        )
+      return req.idempotencyKey === undefined
+        ? run(this.d.adapter)
+        : this.d.idempotency.run(owner.scope, req.idempotencyKey, method, params, run)
+    }
+    if (params !== undefined && !(isPlainObject(params) && Object.keys(params).length === 0))
+      throw validationError([{ field: '(params)', error: 'takes no params' }])
+    if (method === METHODS.capabilities) return this.d.adapter.capabilities()
+    if (id.kind !== 'service')
+      throw new DBALError('FORBIDDEN', { reason: 'test.reset needs a service token' })
+    await resetAll(this.d.adapter)
+    return true
+  }
+
+  /**
+   * One operation on `adapter` (the daemon's, or a transaction's). A keyed write stores its outcome on
+   * the same adapter: inside a transaction the record commits or rolls back with it.
+   */
+  private operation(
+    caller: Caller,
+    id: Identity,
+    { entity, operation }: OperationRef,
+    params: unknown,
+    key: string | undefined,
+    adapter: Adapter,
+  ): Promise<unknown> {
+    const run = () =>
+      key !== undefined && isWrite(entity, operation)
+        ? this.d.idempotency.run(
+            scopeOf(id, caller),
+            key,
+            methodOf(entity, operation)!,
+            params,
+            (tx) => this.executor(id, tx).execute(entity, operation, params),
+            adapter,
+          )
+        : this.executor(id, adapter).execute(entity, operation, params)
     return entity === 'Credential' && HASHING_OPERATIONS.has(operation)
       ? this.d.hashing.run(caller.address, run, id.kind === 'service')
       : run()

@@ -24,7 +24,7 @@ export class RpcFault extends Error {
 export const fault = (rpcCode: number, code: ErrorCode, details?: ErrorDetails) =>
   new RpcFault(rpcCode, new DBALError(code, details))
 
-const SAFE_SERVER_KEYS = new Set(['entity', 'retryAfter', 'reason', 'sqlstate', 'errno', 'limit'])
+const SAFE_SERVER_KEYS = new Set(['entity', 'retryAfter', 'reason', 'sqlstate', 'errno', 'limit', 'call'])
 /** The detail keys of refusals: what core/ and the adapters write into 4xx errors (README, Errors). */
 const CLIENT_KEYS = new Set([
   ...SAFE_SERVER_KEYS,

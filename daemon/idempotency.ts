@@ -65,19 +65,23 @@ export class IdempotencyStore {
     return (row.result as { value?: unknown }).value
   }
 
-  /** Runs `write` on a transaction unless `clientKey` was seen from `scope`; returns its (stored) outcome. */
+  /**
+   * Runs `write` on a transaction unless `clientKey` was seen from `scope`; returns its (stored) outcome.
+   * On a transaction's `adapter` the record is a savepoint of it: committed or rolled back with it.
+   */
   async run(
     scope: string,
     clientKey: string,
     method: string,
     params: unknown,
     write: (tx: Adapter) => Promise<unknown>,
+    adapter: Adapter = this.adapter,
   ): Promise<unknown> {
     const key = sha256(`${scope}\n${clientKey}`)
     const fingerprint = sha256(`${method}\n${JSON.stringify(params ?? null)}`)
     let out: { seen: Row } | { value: unknown }
     try {
-      out = await this.adapter.transaction(async (tx) => {
+      out = await adapter.transaction(async (tx) => {
         const seen = await this.find(key, tx)
         if (this.live(seen)) return { seen: seen! }
         // A record whose window has passed makes room for this attempt.
@@ -88,7 +92,7 @@ export class IdempotencyStore {
       })
     } catch (err) {
       // Another attempt with this key committed first: its outcome is the one.
-      const winner = await this.find(key).catch(() => undefined)
+      const winner = await this.find(key, adapter).catch(() => undefined)
       if (this.live(winner)) return this.replay(winner!, fingerprint)
       throw asDBALError(err)
     }

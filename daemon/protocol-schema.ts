@@ -58,6 +58,10 @@ function results(): Json {
     [...schema.capabilities.keys()],
   )
   out[METHODS.reset] = { const: true }
+  out[METHODS.txBegin] = obj({ transaction: ref('transactionId') }, ['transaction'])
+  out[METHODS.txCommit] = { const: true }
+  out[METHODS.txRollback] = { const: true }
+  out[METHODS.txBatch] = { type: 'array', description: 'The result of each call, in order' }
   return out
 }
 
@@ -103,6 +107,7 @@ export function protocolSchema(): Json {
             method: ref('method'),
             params: { type: 'object' },
             idempotencyKey: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+            transaction: ref('transactionId'),
           },
           ['jsonrpc', 'method'],
         ),
@@ -115,8 +120,36 @@ export function protocolSchema(): Json {
             if: { properties: { method: { enum: [METHODS.whoami, METHODS.capabilities, METHODS.reset] } } },
             then: { properties: { params: { type: 'object', maxProperties: 0 } } },
           },
+          {
+            if: { properties: { method: { const: METHODS.txBegin } } },
+            then: { properties: { params: ref('txBeginParams') } },
+          },
+          {
+            if: { properties: { method: { enum: [METHODS.txCommit, METHODS.txRollback] } } },
+            then: { required: ['params'], properties: { params: ref('txEndParams') } },
+          },
+          {
+            if: { properties: { method: { const: METHODS.txBatch } } },
+            then: { required: ['params'], properties: { params: ref('txBatchParams') } },
+          },
         ],
       },
+      transactionId: { type: 'string', pattern: '^[\\x21-\\x7e]{1,100}$' },
+      txBeginParams: obj(
+        { timeoutMs: { type: 'integer', minimum: 1 }, transaction: ref('transactionId') },
+        [],
+      ),
+      txEndParams: obj({ transaction: ref('transactionId') }, ['transaction']),
+      txBatchParams: obj(
+        {
+          calls: {
+            type: 'array',
+            minItems: 1,
+            items: obj({ method: { enum: OPERATION_METHODS }, params: {} }, ['method']),
+          },
+        },
+        ['calls'],
+      ),
       authLoginParams: {
         oneOf: [
           obj({ token: { type: 'string', minLength: 1, maxLength: 512 } }, ['token']),

@@ -6,7 +6,7 @@
 import type { ErrorCode, ErrorDetails } from '../core/errors.ts'
 import { schema } from '../core/schema.ts'
 
-export const PROTOCOL_VERSION = '1.1.0'
+export const PROTOCOL_VERSION = '1.2.0'
 /** Offered in Sec-WebSocket-Protocol; the major version changes when a 1.x client could break. */
 export const SUBPROTOCOL = 'dbal.v1'
 
@@ -28,6 +28,8 @@ export interface RpcRequest {
   readonly params?: unknown
   /** On writes only: the same key from the same caller replays the stored outcome. */
   readonly idempotencyKey?: string
+  /** On operations only: the id from `tx.begin` of this connection; the operation runs inside it. */
+  readonly transaction?: string
 }
 
 export interface RpcErrorData {
@@ -52,9 +54,16 @@ export const METHODS = {
   whoami: 'auth.whoami',
   capabilities: 'dbal.capabilities',
   reset: 'test.reset',
+  txBegin: 'tx.begin',
+  txCommit: 'tx.commit',
+  txRollback: 'tx.rollback',
+  txBatch: 'tx.batch',
 } as const
 
-export const RESERVED_NAMESPACES = ['auth', 'dbal', 'test', 'rpc'] as const
+export const RESERVED_NAMESPACES = ['auth', 'dbal', 'test', 'rpc', 'tx'] as const
+
+/** A transaction id as `tx.begin` gives it and requests carry it. */
+export const TRANSACTION_ID = /^[\x21-\x7e]{1,100}$/
 
 /** Access classes that change data: their operations carry idempotency keys. */
 const WRITE_CLASSES: ReadonlySet<string> = new Set(['create', 'update', 'delete'])

@@ -6,7 +6,7 @@
  */
 import { isPlainObject } from '../core/values.ts'
 import { fault, type RpcFault } from './errors.ts'
-import { IDEMPOTENCY_KEY, RPC_CODE, type RequestId, type RpcRequest } from './protocol.ts'
+import { IDEMPOTENCY_KEY, RPC_CODE, TRANSACTION_ID, type RequestId, type RpcRequest } from './protocol.ts'
 
 export type Parsed =
   | { readonly ok: RpcRequest; readonly notification: boolean }
@@ -31,6 +31,9 @@ export function parseRequest(m: unknown): Parsed {
   const key = m.idempotencyKey
   if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)))
     return invalid('idempotencyKey must be 1 to 255 printable ASCII characters', id)
+  const tx = m.transaction
+  if (tx !== undefined && (typeof tx !== 'string' || !TRANSACTION_ID.test(tx)))
+    return invalid('transaction must be an id from tx.begin', id)
   return {
     ok: {
       jsonrpc: '2.0',
@@ -38,6 +41,7 @@ export function parseRequest(m: unknown): Parsed {
       method: m.method,
       ...(m.params !== undefined ? { params: m.params } : {}),
       ...(key !== undefined ? { idempotencyKey: key } : {}),
+      ...(tx !== undefined ? { transaction: tx } : {}),
     },
     notification: !('id' in m),
   }

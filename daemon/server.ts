@@ -76,6 +76,7 @@ export async function startDaemon(config: DaemonConfig, o: DaemonOptions = {}): 
     allowAnonymous: config.auth.allowAnonymous,
     resetEnabled: config.test.reset,
     hashing: new HashGate(limits.hashing),
+    transactions: limits.transactions,
   })
   const redactor = Redactor.withUrl(
     config.backend.url,

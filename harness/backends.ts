@@ -33,3 +33,17 @@ export const GROUPS: Record<string, (b: Backend) => boolean> = {
   embedded: (b) => b.kind === 'embedded',
   all: () => true,
 }
+
+/**
+ * What `dbal backends` lists: every backend above, and `endpoint`, the daemon `dbal test --endpoint URL`
+ * certifies (it exists only with a URL, so it is not in BACKENDS and no --backends group selects it).
+ */
+export const LISTED: readonly Pick<Backend, 'name' | 'kind' | 'description' | 'env'>[] = [
+  ...BACKENDS,
+  {
+    name: 'endpoint',
+    kind: 'server',
+    description: 'A daemon started elsewhere: dbal test --endpoint ws://host:port --token T',
+    env: ['DBAL_ENDPOINT_TOKEN'],
+  },
+]

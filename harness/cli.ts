@@ -6,33 +6,16 @@
  *   backends  list the backends, how they are provisioned and their environment variables
  *   daemon    serve the DBAL over WebSocket JSON-RPC (daemon/)
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { join, relative, isAbsolute } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { inspect, parseArgs } from 'node:util'
+import { parseArgs } from 'node:util'
 import { ConfigError } from '../core/config-error.ts'
-import { DBALError } from '../core/errors.ts'
-import { environmentProblem, inputError, shownUrl, withoutPassword } from './commands/problems.ts'
+import { commandUsage, COMMAND_HELP, usage } from './commands/help.ts'
 
 // Each command imports what it runs when it runs: the drivers and the daemon load in a second or two,
-// which `dbal --help` and a mistyped option need not wait for.
-
-const USAGE = `Usage: dbal <command> [options]
-
-Commands:
-  test      Run conformance vectors on backends
-            --backends LIST   backend names or groups (embedded, all); default: embedded
-            --vectors PATH    a vector file or folder (repeatable); default: contracts/
-            --require LIST    backends that must run (also $DBAL_REQUIRE); not run = failure
-            --report-dir DIR  where results.jsonl and summary.md go; default: reports/
-            --endpoint URL    also (without --backends: only) a daemon started elsewhere, as backend
-                              \`endpoint\`; --token T or $DBAL_ENDPOINT_TOKEN is its service token
-  migrate   Create or upgrade a database from schema/ (running it twice changes nothing)
-            --backend NAME --url URL
-  generate  Regenerate core/types.generated.ts from schema/
-  backends  List the backends, how each is provisioned, and its environment variables
-  daemon    Serve the DBAL over WebSocket JSON-RPC (see README, Daemon)
-            --config FILE     the daemon's YAML config (dbal.daemon.yaml)
-`
+// which `dbal --help`, `--version` and a mistyped option need not wait for. Only node: builtins, the
+// help text and ConfigError (no imports of its own) load before the command is known.
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -45,12 +28,43 @@ const COMMANDS: Record<string, readonly string[]> = {
   daemon: ['config'],
 }
 const HELP = ['help', '--help', '-h']
-const unknownCommand = (command: string) =>
-  new ConfigError(command, '', `unknown command (expected one of: ${Object.keys(COMMANDS).join(', ')})`)
 const SEE_HELP = 'dbal --help lists the commands and their options'
+const unknownCommand = (command: string) =>
+  new ConfigError(
+    `unknown command "${command}"`,
+    '',
+    `expected one of: ${Object.keys(COMMANDS).join(', ')} (${SEE_HELP})`,
+  )
+
+/** This package's root: the nearest folder up from here whose package.json is @metabuilder/dbal (src or dist). */
+function packageRoot(): { root: string; version: string } {
+  for (const up of ['..', '../..']) {
+    const file = fileURLToPath(new URL(`${up}/package.json`, import.meta.url))
+    if (!existsSync(file)) continue
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }
+    if (pkg.name === '@metabuilder/dbal') return { root: join(file, '..'), version: pkg.version ?? '0.0.0' }
+  }
+  throw new Error('package.json of @metabuilder/dbal not found next to the CLI')
+}
+
+/**
+ * Reports go into the checkout's reports/ when dbal runs inside its own checkout (a folder with
+ * .git, not an installed copy); anywhere else into ./dbal-reports, never into node_modules/.
+ */
+function defaultReportDir(): string {
+  const { root } = packageRoot()
+  const inside = (() => {
+    const rel = relative(realpathSync(root), realpathSync(process.cwd()))
+    return !rel.startsWith('..') && !isAbsolute(rel)
+  })()
+  return inside && existsSync(join(root, '.git'))
+    ? join(root, 'reports')
+    : join(process.cwd(), 'dbal-reports')
+}
 
 /** `dbal migrate` failing on the database at `url`: what is wrong with it, the password never shown. */
-function migrateError(url: string, e: unknown): unknown {
+async function migrateError(url: string, e: unknown): Promise<unknown> {
+  const { inputError, shownUrl, withoutPassword } = await import('./commands/problems.ts')
   const shown = shownUrl(url)
   // An adapter's own check of its URL (a wrong scheme) names the key `url`: here, that is --url.
   const error = e instanceof ConfigError && e.file === 'url' ? new ConfigError('--url', shown, e.problem) : e
@@ -63,11 +77,17 @@ function migrateError(url: string, e: unknown): unknown {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined) {
-    log(USAGE)
+    process.stderr.write(usage())
     return 2
   }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    log(packageRoot().version)
+    return 0
+  }
   if (HELP.includes(command)) {
-    log(USAGE)
+    const topic = rest[0]
+    if (topic !== undefined && !COMMAND_HELP[topic]) throw unknownCommand(topic)
+    log(topic === undefined ? usage() : commandUsage(topic))
     return 0
   }
   const allowed = COMMANDS[command]
@@ -89,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   })
   if (values.help) {
-    log(USAGE)
+    log(commandUsage(command))
     return 0
   }
   for (const option of Object.keys(values))
@@ -107,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
         ])
       const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
       if (values.endpoint !== undefined) {
+        const { shownUrl } = await import('./commands/problems.ts')
         const u = URL.canParse(values.endpoint) ? new URL(values.endpoint) : undefined
         if (u?.protocol !== 'ws:' && u?.protocol !== 'wss:')
           throw new ConfigError('--endpoint', shownUrl(values.endpoint), 'expected a ws:// or wss:// URL')
@@ -134,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
         backends,
         required,
         vectors: values.vectors ?? [DEFAULT_VECTORS],
-        reportDir: values['report-dir'] ?? fileURLToPath(new URL('../reports/', import.meta.url)),
+        reportDir: values['report-dir'] ?? defaultReportDir(),
         log,
       })
     }
@@ -154,8 +175,8 @@ async function main(argv: string[]): Promise<number> {
       // A driver would read a bare word as a host name or a socket path and fail far from the mistake.
       if (b.kind === 'server' && !URL.canParse(url))
         throw new ConfigError('--url', url, `expected a URL such as scheme://user@host:port/database`)
-      const changes = await b.migrate(url).catch((e: unknown) => {
-        throw migrateError(url, e)
+      const changes = await b.migrate(url).catch(async (e: unknown) => {
+        throw await migrateError(url, e)
       })
       log(changes.length ? changes.map((c) => `  ${c}`).join('\n') : 'Up to date: nothing to change.')
       log(`${changes.length} change(s) applied to ${b.name}`)
@@ -167,11 +188,13 @@ async function main(argv: string[]): Promise<number> {
         { schema },
         { PROTOCOL_SCHEMA_FILE, protocolSchemaText },
         { writeAclMatrix },
+        { inputError },
       ] = await Promise.all([
         import('../core/codegen.ts'),
         import('../core/schema.ts'),
         import('../daemon/protocol-schema.ts'),
         import('./acl/matrix.ts'),
+        import('./commands/problems.ts'),
       ])
       const write = (path: string, text: string) => {
         try {
@@ -196,8 +219,8 @@ async function main(argv: string[]): Promise<number> {
       return daemonCommand(values.config, log)
     }
     case 'backends': {
-      const { BACKENDS } = await import('./backends.ts')
-      for (const b of BACKENDS)
+      const { LISTED } = await import('./backends.ts')
+      for (const b of LISTED)
         log(
           `${b.name.padEnd(20)} ${b.kind.padEnd(9)} ${b.description}${b.env?.length ? ` [${b.env.join(', ')}]` : ''}`,
         )
@@ -208,29 +231,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/**
- * One line for what the user can fix (their input, their files, their servers); a stack only for a bug.
- * A system error that escaped every command's own wrapping still names its path.
- */
-function errorText(e: unknown): string {
-  if (e instanceof ConfigError) return e.message
-  if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
-    return `${e.message.split('. ')[0]} (${SEE_HELP})`
-  const problem = environmentProblem(e)
-  if (problem !== undefined) {
-    const path = (e as { path?: unknown }).path
-    return typeof path === 'string' ? `${path}: ${problem}` : problem
-  }
-  if (e instanceof DBALError && e.code !== 'INTERNAL_ERROR')
-    return `${e.code} (${e.status}): ${e.message}${e.details ? ` ${JSON.stringify(e.details)}` : ''}`
-  const bug = e instanceof DBALError && e.cause !== undefined ? e.cause : e
-  return bug instanceof Error ? (bug.stack ?? bug.message) : inspect(bug)
-}
-
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`dbal: ${errorText(e)}\n`)
+  async (e: unknown) => {
+    const { errorReport } = await import('./commands/report.ts')
+    process.stderr.write(errorReport(e, process.env.DBAL_DEBUG === '1'))
     process.exit(2)
   },
 )

@@ -7,7 +7,7 @@ import type { Provisioned } from './backend.ts'
 import { deviationFor, type Deviation } from './deviations.ts'
 import type { Outcome, StepEvent } from './results.ts'
 import { compare } from './vectors/match.ts'
-import type { Case, Expected, Step, VectorFile } from './vectors/model.ts'
+import { numbered, type Case, type Expected, type Step, type VectorFile } from './vectors/model.ts'
 import { RefError, resolve, type Scope } from './vectors/refs.ts'
 
 export interface RunOptions {
@@ -110,7 +110,7 @@ async function runStep(
   step: Step,
   scope: Scope,
   timeoutMs: number,
-): Promise<{ actual?: Actual; expected?: Expected; reason?: string }> {
+): Promise<StepResult> {
   let input: unknown
   let expected: Expected
   let client: DBALClient
@@ -129,8 +129,96 @@ async function runStep(
       output: json(await withTimeout(client.execute(step.entity, step.action, input), timeoutMs)),
     }
   } catch (e) {
-    if (!(e instanceof DBALError)) return { expected, reason: e instanceof Error ? e.message : String(e) }
+    if (!(e instanceof DBALError))
+      return { expected, reason: e instanceof Error ? e.message : String(e), raised: e }
     actual = { status: 'error', error: json(e.toJSON()) as Record<string, unknown> }
+    return { actual, expected, reason: judge(expected, actual), raised: e }
+  }
+  return { actual, expected, reason: judge(expected, actual) }
+}
+
+interface StepResult {
+  actual?: Actual
+  expected?: Expected
+  reason?: string
+  /** What the operation threw: a transaction's body rethrows it to end the transaction. */
+  raised?: unknown
+}
+
+/** The application error of a `throw` step: the transaction must give back this very object. */
+class VectorThrow extends Error {}
+
+/** How a case's steps run and report: each gets the next number (inner steps before their transaction). */
+interface CaseRun {
+  readonly base: DBALClient
+  readonly caseAs: string | undefined
+  readonly scope: Scope
+  readonly timeoutMs: number
+  next: number
+  report(i: number, step: Step, r: StepResult, durationMs: number): void
+}
+
+/** Runs `steps` on `client` (a transaction's, inside one); rethrows what ends a transaction's body. */
+async function runSteps(run: CaseRun, client: DBALClient, steps: readonly Step[], inBody: boolean) {
+  for (const [j, step] of steps.entries()) {
+    const t0 = performance.now()
+    let r: StepResult
+    if (step.transaction)
+      r = await runTransaction(run, client, inBody ? undefined : (step.as ?? run.caseAs), step)
+    else if (step.action === 'throw') r = { raised: new VectorThrow(String(step.input)) }
+    else
+      r = await runStep(client, inBody ? undefined : (step.as ?? run.caseAs), step, run.scope, run.timeoutMs)
+    const i = run.next++
+    run.report(i, step, r, Math.round((performance.now() - t0) * 1000) / 1000)
+    const out = r.actual ? (r.actual.status === 'success' ? r.actual.output : r.actual.error) : undefined
+    run.scope.outputs.push(out)
+    if (step.save) run.scope.saved.set(step.save, out)
+    const failed = r.raised !== undefined || r.reason !== undefined || r.actual?.status === 'error'
+    if (inBody && failed && !(step.catch && r.actual)) {
+      // Whatever did not run is reported, so that a broken body is never a short pass.
+      for (const rest of numbered(steps.slice(j + 1)))
+        run.report(run.next++, rest, { reason: `not run: the transaction ended at step ${i}` }, 0)
+      throw r.raised ?? new Error(r.reason)
+    }
+  }
+}
+
+/**
+ * A transaction step: its steps on the transaction's client (`as` the step's actor), then its own
+ * outcome: success (committed; its output is the list of its steps' outputs) or the error that ended it:
+ * a step's DBALError, or the very error of a `throw` step when `expected` names none.
+ */
+async function runTransaction(run: CaseRun, on: DBALClient, as: string | undefined, step: Step) {
+  const t = step.transaction!
+  let client: DBALClient
+  try {
+    client = await clientAs(as, on, run.scope)
+  } catch (e) {
+    if (e instanceof RefError) return { reason: e.message }
+    throw e
+  }
+  const first = run.scope.outputs.length
+  const expected = step.expected
+  let actual: Actual
+  try {
+    await withTimeout(
+      client.transaction(
+        (tx) => runSteps(run, tx, t.steps, true),
+        t.timeoutMs ? { timeoutMs: t.timeoutMs } : {},
+      ),
+      run.timeoutMs,
+    )
+    actual = { status: 'success', output: run.scope.outputs.slice(first) }
+  } catch (e) {
+    if (e instanceof VectorThrow) {
+      actual = { status: 'error', error: { thrown: e.message } }
+      if (expected.status === 'error' && !expected.error) return { actual, expected, raised: e }
+    } else if (!(e instanceof DBALError))
+      return { expected, reason: e instanceof Error ? e.message : String(e) }
+    else actual = { status: 'error', error: json(e.toJSON()) as Record<string, unknown> }
+    if (expected.status === 'error' && !expected.error)
+      return { actual, expected, reason: 'expected the thrown application error back, got a DBALError' }
+    return { actual, expected, reason: judge(expected, actual), raised: e }
   }
   return { actual, expected, reason: judge(expected, actual) }
 }
@@ -145,7 +233,7 @@ export async function runCase(
   const base = { backend: o.backend, suite: file.format, file: file.path, case: c.name }
   const missing = c.requires.filter((r) => !caps[r])
   if (missing.length) {
-    c.steps.forEach((s, i) =>
+    numbered(c.steps).forEach((s, i) =>
       o.emit({
         ...base,
         type: 'step',
@@ -162,37 +250,38 @@ export async function runCase(
   const client = prov.freshExecutor
     ? new DBALClient({ executor: await prov.freshExecutor() })
     : new DBALClient({ adapter: await prov.fresh(), audit: o.audit, scrypt: VECTOR_SCRYPT })
-  const scope: Scope = { outputs: [], saved: new Map() }
-  for (const [i, step] of c.steps.entries()) {
-    const t0 = performance.now()
-    const r = await runStep(client, step.as ?? c.as, step, scope, o.stepTimeoutMs ?? 60_000)
-    const durationMs = Math.round((performance.now() - t0) * 1000) / 1000
-    const dev = deviationFor(o.deviations, o.backend, c.name, i)
-    let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
-    let reason = r.reason
-    if (dev) {
-      outcome = outcome === 'fail' ? 'xfail' : 'xpass'
-      reason =
-        outcome === 'xfail'
-          ? `known deviation (${dev.type}): ${dev.reason}; ${reason}`
-          : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
-    }
-    const failed = outcome !== 'pass'
-    o.emit({
-      ...base,
-      type: 'step',
-      step: i,
-      action: step.action,
-      entity: step.entity,
-      outcome,
-      durationMs,
-      reason,
-      ...(failed ? { expected: r.expected, actual: r.actual } : {}),
-    })
-    const out = r.actual ? (r.actual.status === 'success' ? r.actual.output : r.actual.error) : undefined
-    scope.outputs.push(out)
-    if (step.save) scope.saved.set(step.save, out)
+  const run: CaseRun = {
+    base: client,
+    caseAs: c.as,
+    scope: { outputs: [], saved: new Map() },
+    timeoutMs: o.stepTimeoutMs ?? 60_000,
+    next: 0,
+    report(i, step, r, durationMs) {
+      const dev = deviationFor(o.deviations, o.backend, c.name, i)
+      let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
+      let reason = r.reason
+      if (dev) {
+        outcome = outcome === 'fail' ? 'xfail' : 'xpass'
+        reason =
+          outcome === 'xfail'
+            ? `known deviation (${dev.type}): ${dev.reason}; ${reason}`
+            : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
+      }
+      const failed = outcome !== 'pass'
+      o.emit({
+        ...base,
+        type: 'step',
+        step: i,
+        action: step.action,
+        entity: step.entity,
+        outcome,
+        durationMs,
+        reason,
+        ...(failed ? { expected: r.expected, actual: r.actual } : {}),
+      })
+    },
   }
+  await runSteps(run, client, c.steps, false)
   o.onCase?.()
 }
 

@@ -3,7 +3,16 @@
  * problem, exit code 2, no stack trace. Every command and option, with each kind of bad input.
  */
 import assert from 'node:assert/strict'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -69,8 +78,13 @@ const CASES: Record<string, Case> = {
   // The command line itself.
   'an unknown command': {
     args: () => ['frobnicate'],
-    subject: () => 'frobnicate',
-    problem: /unknown command/,
+    subject: () => 'unknown command "frobnicate"',
+    problem: /expected one of: test, migrate/,
+  },
+  'help for an unknown command': {
+    args: () => ['help', 'frobnicate'],
+    subject: () => 'unknown command "frobnicate"',
+    problem: /expected one of/,
   },
   'an unknown option': {
     args: () => ['test', '--bogus'],
@@ -341,14 +355,83 @@ fs.mkdirSync = () => { throw new Error('boom') }
 syncBuiltinESMExports()
 `
 
-it('an internal error still shows its stack', async () => {
+it('an internal error is one line pointing at DBAL_DEBUG=1, which adds the stack', async () => {
   // A vector file whose loading throws something that is not a user error: the CLI cannot know better.
-  const r = await dbal(
-    ['test', '--backends', 'reference', '--vectors', VECTORS, '--report-dir', at('boom')],
-    {
-      env: { NODE_OPTIONS: `--import ${file('boom.mjs', BOOM)}` },
-    },
+  const args = ['test', '--backends', 'reference', '--vectors', VECTORS, '--report-dir', at('boom')]
+  const NODE_OPTIONS = `--import ${file('boom.mjs', BOOM)}`
+  const plain = await dbal(args, { env: { NODE_OPTIONS, DBAL_DEBUG: '' } })
+  assert.equal(plain.status, 2, plain.stderr)
+  assert.equal(
+    plain.stderr,
+    'dbal: internal error: Error: boom (rerun with DBAL_DEBUG=1 for the stack trace)\n',
   )
+  const debug = await dbal(args, { env: { NODE_OPTIONS, DBAL_DEBUG: '1' } })
+  assert.equal(debug.status, 2, debug.stderr)
+  assert.match(debug.stderr, /^dbal: internal error: Error: boom\nError: boom\n\s+at /)
+})
+
+it('with DBAL_DEBUG=1 a user error keeps its line and adds the stack', async () => {
+  const r = await dbal(['daemon', '--config', at('none.yaml')], { env: { DBAL_DEBUG: '1' } })
   assert.equal(r.status, 2, r.stderr)
-  assert.match(r.stderr, /^dbal: Error: boom\n\s+at /)
+  const [first, ...stack] = r.stderr.trimEnd().split('\n')
+  assert.match(first!, /^dbal: .*none\.yaml.*no such file or directory/)
+  assert.ok(
+    stack.some((l) => /^\s+at /.test(l)),
+    r.stderr,
+  )
+})
+
+it('dbal --version prints the version of package.json', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  for (const flag of ['--version', '-V']) {
+    const r = await dbal([flag])
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal(r.stdout, `${version}\n`)
+  }
+})
+
+it("each command's own help: dbal COMMAND --help and dbal help COMMAND, exit 0", async () => {
+  for (const args of [
+    ['test', '--help'],
+    ['help', 'test'],
+    ['test', '-h'],
+  ]) {
+    const r = await dbal(args)
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`)
+    assert.match(r.stdout, /^Usage: dbal test \[options\]/)
+    assert.match(r.stdout, /--report-dir DIR/)
+    assert.doesNotMatch(r.stdout, /--config FILE/, 'only the command asked about')
+  }
+  const migrate = await dbal(['help', 'migrate'])
+  assert.match(migrate.stdout, /--backend NAME/)
+  assert.doesNotMatch(migrate.stdout, /--report-dir/)
+})
+
+it('dbal backends lists every backend, endpoint included', async () => {
+  const { BACKENDS } = await import('../harness/backends.ts')
+  const r = await dbal(['backends'])
+  assert.equal(r.status, 0, r.stderr)
+  const listed = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(/\s+/)[0])
+  assert.deepEqual(listed, [...BACKENDS.map((b) => b.name), 'endpoint'])
+  assert.match(r.stdout, /^endpoint\s+server\s+.*--endpoint.*\[DBAL_ENDPOINT_TOKEN\]$/m)
+})
+
+it('outside the checkout, reports go to ./dbal-reports in the current folder', async () => {
+  // An application's folder: its node_modules gives the CLI's loader (tsx), as an installed dbal has it.
+  const app = mkdtempSync(join(tmpdir(), 'dbal-app-'))
+  chmodSync(app, 0o755)
+  symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(app, 'node_modules'))
+  try {
+    const r = await dbal(['test', '--backends', 'reference', '--vectors', VECTORS], { cwd: app })
+    assert.equal(r.status, 0, r.stderr)
+    assert.ok(existsSync(join(app, 'dbal-reports', 'summary.md')), r.stdout)
+    assert.ok(existsSync(join(app, 'dbal-reports', 'results.jsonl')), r.stdout)
+  } finally {
+    rmSync(app, { recursive: true, force: true })
+  }
 })

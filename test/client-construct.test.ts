@@ -1,6 +1,7 @@
 /**
- * `new DBALClient(options)` checks its options at once: a client built wrong throws a TypeError naming
- * what is wrong where it is built, never a DBALError at its first call.
+ * `new DBALClient(options)` checks its options at once: a client built wrong is VALIDATION_ERROR where
+ * it is built, with one field error naming the option (`options.adapter`, ...), never a failure at its
+ * first call.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -10,7 +11,10 @@ import { DBALError } from '../core/errors.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT } from './helpers.ts'
 
-/** Throws a TypeError (never a DBALError) whose message names each of `names`; the message. */
+/**
+ * Throws (synchronously) VALIDATION_ERROR whose one field error is about the option `names[0]` and
+ * names each of `names`; the field error's text.
+ */
 function refusal(options: unknown, ...names: string[]): string {
   let error: unknown
   try {
@@ -18,12 +22,15 @@ function refusal(options: unknown, ...names: string[]): string {
   } catch (e) {
     error = e
   }
-  assert.ok(error instanceof TypeError, `expected a TypeError, got ${String(error)}`)
-  assert.ok(!(error instanceof DBALError))
-  assert.equal((error as { code?: unknown }).code, 'ERR_INVALID_ARG_VALUE')
+  assert.ok(DBALError.is(error, 'VALIDATION_ERROR'), `expected VALIDATION_ERROR, got ${String(error)}`)
+  const fields = error.details?.fields ?? []
+  assert.equal(fields.length, 1, JSON.stringify(error.details))
+  const [{ field, error: text }] = fields as [{ field: string; error: string }]
+  assert.ok(field.startsWith('options'), field)
+  if (names[0]?.startsWith('options')) assert.ok(field.startsWith(names[0]) || text.includes(names[0]), field)
   for (const name of names)
-    assert.ok(error.message.includes(name), `"${error.message}" does not name ${name}`)
-  return error.message
+    assert.ok(`${field} ${text}`.includes(name), `"${field}: ${text}" does not name ${name}`)
+  return text
 }
 const refuses = (options: unknown, ...names: string[]): void => void refusal(options, ...names)
 
@@ -138,4 +145,127 @@ describe('an executor instead of an adapter', () => {
     refuses({ executor, clock: () => 0 }, 'options.clock')
   })
   it('a real executor constructs', () => assert.ok(new DBALClient({ executor }).executor === executor))
+})
+
+describe("the design's configuration (core/config.ts): every option is checked at construction", () => {
+  const dev = { mode: 'development', adapter: 'sqlite', database: { url: ':memory:' } } as const
+  const endpoint = { mode: 'production', endpoint: 'ws://127.0.0.1:1', auth: { session: 't0ken' } } as const
+  const cases: [string, unknown, ...string[]][] = [
+    [
+      'mode missing with a named adapter',
+      { adapter: 'sqlite', database: { url: ':memory:' } },
+      'options.mode',
+      'options.adapter',
+    ],
+    [
+      'mode missing with an endpoint',
+      { endpoint: 'ws://h:1', auth: { token: 't' } },
+      'options.mode',
+      'options.endpoint',
+    ],
+    [
+      'mode missing with a database',
+      { adapter: new MemoryAdapter(), database: { url: 'x' } },
+      'options.mode',
+      'options.database',
+    ],
+    ['mode not one of the two', { ...dev, mode: 'staging' }, 'options.mode', 'development', 'production'],
+    ['an unknown option', { ...dev, databse: { url: 'x' } }, 'options.databse'],
+    [
+      'prisma does not exist yet',
+      { ...dev, adapter: 'prisma' },
+      'options.adapter',
+      'prisma',
+      'does not exist yet',
+    ],
+    [
+      'mongo does not exist yet',
+      { ...dev, adapter: 'mongo' },
+      'options.adapter',
+      'mongo',
+      'does not exist yet',
+    ],
+    [
+      'an unknown adapter name',
+      { ...dev, adapter: 'oracle' },
+      'options.adapter',
+      'oracle',
+      'sequelize-mariadb',
+    ],
+    ['neither an adapter nor an endpoint', { mode: 'development' }, 'options.adapter', 'options.endpoint'],
+    ['a named adapter without a database', { mode: 'development', adapter: 'postgres' }, 'options.database'],
+    ['a database without its url', { ...dev, database: {} }, 'options.database.url'],
+    [
+      'an unknown database option',
+      { ...dev, database: { url: ':memory:', user: 'x' } },
+      'options.database.user',
+    ],
+    ['a database for the memory adapter', { ...dev, adapter: 'memory' }, 'options.database', 'memory'],
+    ['a database for an Adapter instance', { ...dev, adapter: new MemoryAdapter() }, 'options.database'],
+    [
+      'an endpoint that is not a WebSocket URL',
+      { ...endpoint, endpoint: 'localhost:50051' },
+      'options.endpoint',
+      'ws://',
+    ],
+    ['an endpoint without auth', { mode: 'production', endpoint: 'ws://127.0.0.1:1' }, 'options.auth'],
+    ['an endpoint with a user but no session', { ...endpoint, auth: { user } }, 'options.auth.session'],
+    ['an endpoint with an adapter', { ...endpoint, adapter: 'sqlite' }, 'options.adapter', 'daemon'],
+    ['an endpoint with a database', { ...endpoint, database: { url: 'x' } }, 'options.database', 'daemon'],
+    [
+      'an endpoint with an audit sink',
+      { ...endpoint, security: { audit: new MemoryAuditSink() } },
+      'options.security',
+    ],
+    [
+      'a service token without an endpoint',
+      { ...dev, auth: { token: 'x' } },
+      'options.auth.token',
+      'options.endpoint',
+    ],
+    ['a session that is no token', { ...dev, auth: { session: 42 } }, 'options.auth.session'],
+    ['a session row without its token', { ...dev, auth: { session: { token: '' } } }, 'options.auth.session'],
+    [
+      'a session row whose userId is no string',
+      { ...dev, auth: { session: { token: 't', userId: 7 } } },
+      'options.auth.session.userId',
+    ],
+    [
+      'a user of the wrong shape with a session',
+      { ...dev, auth: { user: { ...user, id: 1 }, session: 't' } },
+      'options.auth.user.id',
+    ],
+    ['auth of no known form', { ...dev, auth: { password: 'x' } }, 'options.auth.password'],
+    ['a timeout that is not positive', { ...dev, timeouts: { connectMs: -1 } }, 'options.timeouts.connectMs'],
+    ['an unknown timeout', { ...dev, timeouts: { connect: 5 } }, 'options.timeouts.connect'],
+    ['migrate not a boolean', { ...dev, migrate: 'yes' }, 'options.migrate'],
+    [
+      'migrate: true in production',
+      { ...dev, mode: 'production', migrate: true },
+      'options.migrate',
+      'dbal migrate',
+    ],
+    ['security.audit not a sink', { ...dev, security: { audit: {} } }, 'options.security.audit', 'write()'],
+    ['an unknown security option', { ...dev, security: { log: true } }, 'options.security.log'],
+    ['a clock that is no function', { ...dev, clock: 0 }, 'options.clock'],
+  ]
+  for (const [name, options, ...names] of cases) it(name, () => refuses(options, ...names))
+
+  it('valid configurations construct without touching anything (the constructor is synchronous)', () => {
+    // Nothing is opened: the folder does not exist, the endpoint is not listening, until the first call.
+    new DBALClient({ ...dev, database: { url: '/nonexistent/dir/app.db' } })
+    new DBALClient({ ...dev, adapter: 'postgres', database: { url: 'postgres://u:p@127.0.0.1:1/x' } })
+    new DBALClient({ ...endpoint, timeouts: { connectMs: 100, requestMs: 100 } })
+    new DBALClient({
+      mode: 'production',
+      endpoint: 'wss://h:1',
+      auth: { user, session: { token: 't', userId: user.id } },
+    })
+    new DBALClient({
+      mode: 'production',
+      adapter: new MemoryAdapter(),
+      security: { audit: new MemoryAuditSink() },
+    })
+    new DBALClient({ mode: 'development', adapter: 'memory', migrate: false, auth: { anonymous: true } })
+  })
 })

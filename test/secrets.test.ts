@@ -76,6 +76,9 @@ class Recording implements Executor {
   as(user: AuthUser | 'anonymous'): Executor {
     return new Recording(this.inner.as(user), this.bucket, user === 'anonymous' ? 'anonymous' : user.role)
   }
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    return this.inner.transaction((tx) => fn(new Recording(tx, this.bucket, this.caller)))
+  }
   capabilities() {
     return this.inner.capabilities()
   }

@@ -1,6 +1,6 @@
 /** The PGlite adapter: embedded PostgreSQL, running the PostgreSQL adapter's dialect, errors and catalog. */
-import { PGlite } from '@electric-sql/pglite'
 import type { Schema } from '../../core/schema.ts'
+import { importPeer } from '../peer.ts'
 import { postgresCatalog } from '../postgres/catalog.ts'
 import { postgresDialect } from '../postgres/dialect.ts'
 import { classify } from '../postgres/errors.ts'
@@ -15,8 +15,18 @@ export interface PgliteAdapterOptions {
   readonly schema?: Schema
 }
 
+/** The package is loaded only when no PGlite is given: an application passing its own needs none here. */
+async function startPglite(dataDir: string | undefined): Promise<PGliteLike> {
+  const { PGlite } = await importPeer(
+    '@metabuilder/dbal/pglite',
+    '@electric-sql/pglite',
+    () => import('@electric-sql/pglite'),
+  )
+  return PGlite.create(dataDir)
+}
+
 export async function pgliteAdapter(o: PgliteAdapterOptions = {}): Promise<SqlAdapter> {
-  const db: PGliteLike = o.db ?? (await PGlite.create(o.dataDir))
+  const db: PGliteLike = o.db ?? (await startPglite(o.dataDir))
   const owned = o.db === undefined
   return new SqlAdapter({
     name: 'pglite',

@@ -4,7 +4,8 @@
  * text, so each connection parses a text once and reuses it), a pooled client leased per transaction.
  */
 import { createHash } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
+import { requirePeer } from '../peer.ts'
 import type { Driver, Lease, SqlRow } from '../sql/driver.ts'
 
 export interface PostgresOptions {
@@ -41,7 +42,8 @@ const send = (q: Queryable, sql: string, params: readonly unknown[]) =>
     : q.query<SqlRow>({ name: nameOf(sql), text: sql, values: params as unknown[] })
 
 export function openPostgres(o: PostgresOptions): Driver {
-  const pool = new pg.Pool({
+  const { Pool } = requirePeer<typeof pg>('@metabuilder/dbal/postgres', 'pg')
+  const pool = new Pool({
     connectionString: o.url,
     max: o.pool ?? 10,
     statement_timeout: o.statementTimeoutMs ?? 30_000,

@@ -40,6 +40,8 @@ export class RpcConnection {
   private retryTimer: NodeJS.Timeout | undefined
   private readonly replies = new Replies()
   private readonly waiters = new Set<{ ready: () => void; fail: (e: DBALError) => void }>()
+  /** Counts the sockets opened: a transaction begun on one is gone once another replaces it. */
+  private opened = 0
 
   constructor(private readonly o: ConnectionOptions) {}
 
@@ -47,30 +49,49 @@ export class RpcConnection {
     return this.state === 'open'
   }
 
+  /** Which socket is open now (0: none yet); it changes on every reconnection. */
+  get socket(): number {
+    return this.state === 'open' ? this.opened : 0
+  }
+
   async call(
     method: string,
     params: unknown,
-    opts: { idempotencyKey?: string; timeoutMs?: number } = {},
+    opts: { idempotencyKey?: string; timeoutMs?: number; transaction?: string; socket?: number } = {},
   ): Promise<unknown> {
     const timeoutMs = opts.timeoutMs ?? this.o.requestTimeoutMs
     const deadline = Date.now() + timeoutMs
     await this.ready(timeoutMs)
-    return this.send(method, params, opts.idempotencyKey, Math.max(1, deadline - Date.now()))
+    // A transaction lives on the socket that began it; on another one its id means nothing.
+    if (opts.socket !== undefined && opts.socket !== this.opened)
+      throw new DBALError('DATABASE_ERROR', { reason: 'connection lost: the transaction was rolled back' })
+    const members = {
+      ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+      ...(opts.transaction ? { transaction: opts.transaction } : {}),
+    }
+    return this.send(method, params, members, Math.max(1, deadline - Date.now()))
   }
 
-  private send(
-    method: string,
-    params: unknown,
-    key: string | undefined,
-    timeoutMs: number,
-  ): Promise<unknown> {
+  private send(method: string, params: unknown, members: object, timeoutMs: number): Promise<unknown> {
     const ws = this.ws
     if (!ws || ws.readyState !== WebSocket.OPEN)
       return Promise.reject(new DBALError('DATABASE_ERROR', { reason: 'connection lost' }))
-    return this.replies.send(ws, method, params, key, timeoutMs, this.o.maxFrameBytes)
+    return this.replies.send(ws, method, params, members, timeoutMs, this.o.maxFrameBytes)
   }
 
-  private ready(timeoutMs: number): Promise<void> {
+  /** The URL without credentials or query, for error details. */
+  private where(): string {
+    try {
+      const u = new URL(this.o.url)
+      return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`
+    } catch {
+      return '(invalid url)'
+    }
+  }
+
+  /** Waits for an open socket: at most the connect timeout, and never past the call's own. */
+  private ready(callTimeoutMs: number): Promise<void> {
+    const timeoutMs = Math.min(callTimeoutMs, this.o.connectTimeoutMs)
     if (this.state === 'open') return Promise.resolve()
     if (this.state === 'closed')
       return Promise.reject(new DBALError('DATABASE_ERROR', { reason: 'client closed' }))
@@ -82,7 +103,13 @@ export class RpcConnection {
         fail: (e: DBALError) => (clearTimeout(timer), this.waiters.delete(w), reject(e)),
       }
       const timer = setTimeout(
-        () => w.fail(new DBALError('DATABASE_ERROR', { reason: 'daemon unreachable', limit: timeoutMs })),
+        () =>
+          w.fail(
+            new DBALError('DATABASE_ERROR', {
+              reason: `daemon unreachable at ${this.where()}`,
+              limit: timeoutMs,
+            }),
+          ),
         timeoutMs,
       )
       this.waiters.add(w)
@@ -127,12 +154,13 @@ export class RpcConnection {
     ws.on('open', () => {
       const login =
         'anonymous' in creds
-          ? this.send('auth.login', { anonymous: true }, undefined, this.o.connectTimeoutMs)
+          ? this.send('auth.login', { anonymous: true }, {}, this.o.connectTimeoutMs)
           : Promise.resolve()
       login.then(
         () => {
           if (this.ws !== ws || this.state !== 'connecting') return
           this.state = 'open'
+          this.opened++
           this.attempts = 0
           this.renewed = false
           for (const w of [...this.waiters]) w.ready()

@@ -9,13 +9,15 @@
  * opens a connection with that session's token, so the daemon, not this process, decides who the caller
  * is. Those connections are kept per user and closed with their parent.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Capabilities } from '../../core/adapter.ts'
-import { DBALError } from '../../core/errors.ts'
-import type { AuthUser, Executor } from '../../core/executor.ts'
-import { schema } from '../../core/schema.ts'
-import { isWrite, methodOf, METHODS } from '../../daemon/protocol.ts'
+import type { AuthUser, Executor, TransactionOptions } from '../../core/executor.ts'
+import { METHODS } from '../../daemon/protocol.ts'
 import { RpcConnection, type Credentials } from './connection.ts'
+import { sendOperation, type CallOptions } from './operation.ts'
+import { remoteTransaction } from './transaction.ts'
+
+export type { CallOptions }
 
 export interface RemoteOptions {
   /** ws://host:port or wss://host:port */
@@ -24,7 +26,10 @@ export interface RemoteOptions {
   readonly token?: string
   /** Per call, connection waits included (default 30000). */
   readonly requestTimeoutMs?: number
-  /** WebSocket handshake (default 10000). */
+  /**
+   * How long a call waits for a connection to the daemon (default 5000): an unreachable daemon fails
+   * with DATABASE_ERROR `daemon unreachable at <url>` after this, not after the call's own timeout.
+   */
   readonly connectTimeoutMs?: number
   /** Reconnection delays: initialMs·2ⁿ up to maxMs, with jitter (default 100 and 5000). */
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number }
@@ -34,22 +39,6 @@ export interface RemoteOptions {
   readonly tls?: { readonly ca?: string | Buffer; readonly rejectUnauthorized?: boolean }
   /** How long the sessions made by `as(user)` live (default 24 h). */
   readonly sessionTtlMs?: number
-}
-
-export interface CallOptions {
-  /** Reuse the key of a failed write (in its DATABASE_ERROR's or TIMEOUT's details) to retry it at most once. */
-  readonly idempotencyKey?: string
-  readonly timeoutMs?: number
-}
-
-/**
- * A write that failed without a known outcome (every retryable error: the connection dropped, no reply
- * in time, the daemon timed out or lost its database) may have been applied: its key goes with the
- * error, so the caller can retry it safely (at most once). A refusal changed nothing and needs none.
- */
-function withKey(e: unknown, idempotencyKey: string): unknown {
-  if (!(e instanceof DBALError) || !e.retryable || e.details?.idempotencyKey !== undefined) return e
-  return new DBALError(e.code, { ...e.details, idempotencyKey }, { cause: e.cause })
 }
 
 export class RemoteExecutor implements Executor {
@@ -66,7 +55,7 @@ export class RemoteExecutor implements Executor {
       credentials: credentials?.get ?? (async (): Promise<Credentials> => (token ? { token } : {})),
       renewable: credentials?.renewable ?? false,
       requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
-      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+      connectTimeoutMs: o.connectTimeoutMs ?? 5_000,
       backoff: { initialMs: o.backoff?.initialMs ?? 100, maxMs: o.backoff?.maxMs ?? 5000 },
       maxFrameBytes: o.maxFrameBytes ?? 1 << 20,
       ...(o.tls ? { tls: o.tls } : {}),
@@ -74,20 +63,12 @@ export class RemoteExecutor implements Executor {
   }
 
   execute(entity: string, operation: string, input?: unknown, opts: CallOptions = {}): Promise<unknown> {
-    const method = methodOf(entity, operation)
-    // The same refusal as LocalExecutor's, without a round trip.
-    if (!method || !schema.operations.get(entity)?.has(operation))
-      return Promise.reject(
-        new DBALError('VALIDATION_ERROR', {
-          fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }],
-        }),
-      )
-    const idempotencyKey = isWrite(entity, operation) ? (opts.idempotencyKey ?? randomUUID()) : undefined
-    const call = this.conn.call(method, input, {
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
-    })
-    return idempotencyKey ? call.catch((e: unknown) => Promise.reject(withKey(e, idempotencyKey))) : call
+    return sendOperation(this.conn, entity, operation, input, opts)
+  }
+
+  /** An interactive transaction held by the daemon for this connection (PROTOCOL.md §11). */
+  transaction<T>(fn: (tx: Executor) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return remoteTransaction(this.conn, undefined, fn, options)
   }
 
   /** Another caller on the same daemon: a user through a session of its own, or anonymous. */

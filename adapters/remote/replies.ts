@@ -24,7 +24,8 @@ export class Replies {
     ws: WebSocket,
     method: string,
     params: unknown,
-    key: string | undefined,
+    /** The protocol's extension members: idempotencyKey, transaction. */
+    members: object,
     timeoutMs: number,
     maxFrameBytes: number,
   ): Promise<unknown> {
@@ -34,7 +35,7 @@ export class Replies {
       id,
       method,
       ...(params !== undefined ? { params } : {}),
-      ...(key ? { idempotencyKey: key } : {}),
+      ...members,
     })
     // The daemon would refuse it without reading its id, so the call could never be answered.
     if (Buffer.byteLength(text) > maxFrameBytes)

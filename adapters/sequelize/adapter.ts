@@ -301,13 +301,16 @@ export class SequelizeAdapter implements Adapter {
   }
 
   async transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    const body = (t: Transaction) => fn(new SequelizeAdapter(this.db, t))
+    // What the body throws comes back unchanged (an application's own error too); only Sequelize's are mapped.
+    let thrown: { e: unknown } | undefined
+    const body = (t: Transaction) =>
+      fn(new SequelizeAdapter(this.db, t)).catch((e: unknown) => Promise.reject((thrown = { e }).e))
     try {
       return this.tx
         ? await this.savepoint(this.tx, body)
         : await this.db.exclusive(() => this.savepoint(undefined, body))
     } catch (e) {
-      throw toDBALError(e)
+      throw thrown && thrown.e === e ? e : toDBALError(e)
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { Sequelize, type Options } from 'sequelize'
 import { ConfigError } from '../../core/config-error.ts'
+import { requirePeer } from '../peer.ts'
 import { MARIADB_SORT_BYTES, type DialectName } from './dialect.ts'
 
 export interface ConnectOptions {
@@ -47,6 +48,9 @@ function mariadbTypeCast(field: { type: string; string(): string | null }, next:
   return field.type === 'DATETIME' ? field.string() : next()
 }
 
+/** Each dialect's driver: an optional peer dependency, loaded here and handed over, so a missing one is named. */
+const DRIVERS: Record<DialectName, string> = { postgres: 'pg', mariadb: 'mariadb', sqlite: 'sqlite3' }
+
 export function connect(o: ConnectOptions): Sequelize {
   const protocol = o.url.slice(0, o.url.indexOf(':') + 1).toLowerCase()
   if (!PROTOCOLS[o.dialect].includes(protocol))
@@ -54,6 +58,7 @@ export function connect(o: ConnectOptions): Sequelize {
   const timeout = o.statementTimeoutMs ?? 30_000
   const connectTimeout = o.connectTimeoutMs ?? 10_000
   const common: Options = {
+    dialectModule: requirePeer<object>(`@metabuilder/dbal/sequelize (${o.dialect})`, DRIVERS[o.dialect]),
     logging: false,
     timezone: '+00:00',
     pool: { max: o.poolMax ?? 5, min: 0, acquire: connectTimeout + 5_000, idle: 10_000 },

@@ -3,8 +3,9 @@
  * text and kept (bounded), foreign keys on, WAL for files, and `dbal_fold` registered as a deterministic
  * function so that case-insensitive matching is exactly core/text.ts's foldCase.
  */
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import { foldCase } from '../../core/text.ts'
+import { requirePeer } from '../peer.ts'
 import { singleConnection, type Conn, type Driver, type SqlRow } from '../sql/driver.ts'
 
 export interface SqliteOptions {
@@ -19,7 +20,8 @@ const MAX_PREPARED = 500
 
 export function openSqlite(o: SqliteOptions = {}): Driver {
   const filename = o.filename ?? ':memory:'
-  const db = new Database(filename)
+  const Sqlite = requirePeer<typeof Database>('@metabuilder/dbal/sqlite', 'better-sqlite3')
+  const db = new Sqlite(filename)
   db.pragma('foreign_keys = ON')
   db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(o.busyTimeoutMs ?? 5000))}`)
   if (filename !== ':memory:' && filename !== '') db.pragma('journal_mode = WAL')

@@ -21,17 +21,35 @@ const USERNAME_MAX = entityOf('User').field.get('username')!.maxLength!
  */
 export function userActor(user: { id?: unknown; username?: unknown; role?: unknown }): Actor {
   const { id, username, role } = user ?? {}
-  if (
-    typeof id !== 'string' ||
-    !UUID.test(id) ||
-    typeof username !== 'string' ||
-    codePointLength(username) > USERNAME_MAX ||
-    typeof role !== 'string' ||
-    role === 'anonymous' ||
-    !policy.callers.has(role)
-  )
-    throw new DBALError('UNAUTHORIZED', { reason: 'not a user with a known role' })
-  return { kind: 'user', id: id.toLowerCase(), username, role }
+  const problem =
+    typeof id !== 'string'
+      ? ['id', id === undefined ? 'is missing' : 'must be a string']
+      : !UUID.test(id)
+        ? ['id', 'must be a UUID']
+        : typeof username !== 'string'
+          ? ['username', username === undefined ? 'is missing' : 'must be a string']
+          : codePointLength(username) > USERNAME_MAX
+            ? ['username', `is longer than ${USERNAME_MAX} characters`]
+            : typeof role !== 'string'
+              ? ['role', role === undefined ? 'is missing' : 'must be a string']
+              : role === 'anonymous' || !policy.callers.has(role)
+                ? [
+                    'role',
+                    `must be one of ${[...policy.callers.keys()].filter((r) => r !== 'anonymous').join(', ')}`,
+                  ]
+                : undefined
+  // The field and what is wrong with it, never its value: the caller may have passed anything.
+  if (problem)
+    throw new DBALError('UNAUTHORIZED', {
+      reason: `not a user with a known role: ${problem[0]} ${problem[1]}`,
+      field: problem[0],
+    })
+  return {
+    kind: 'user',
+    id: (id as string).toLowerCase(),
+    username: username as string,
+    role: role as string,
+  }
 }
 
 export const roleOf = (a: Actor): string => (a.kind === 'user' ? a.role : a.kind)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Adapter, Capabilities } from '../../core/adapter.ts'
 import { DBALError } from '../../core/errors.ts'
-import type { AuthUser, Executor } from '../../core/executor.ts'
+import type { AuthUser, Executor, TransactionOptions } from '../../core/executor.ts'
 import { RemoteExecutor } from '../../adapters/remote/index.ts'
 import { spawnDaemon, type ChildOptions } from '../../daemon/child.ts'
 import type { Backend, Provision, Provisioned } from '../backend.ts'
@@ -32,6 +32,8 @@ const HARNESS_CONFIG: ChildOptions['config'] = {
 }
 
 const TIMEOUT_MS = 60_000
+/** A daemon just started on a loaded machine may take longer to accept than an application's default allows. */
+const CONNECT_MS = 15_000
 
 /**
  * What the runner calls `as(user)` on. The bridge's own `as()` keeps one long-lived session per user,
@@ -49,19 +51,34 @@ class StepSessions implements Executor {
 
   async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
     if (!this.user) return this.service.execute(entity, operation, input)
+    return this.session(this.user, (actor) => actor.execute(entity, operation, input))
+  }
+
+  private async session<T>(user: AuthUser, use: (actor: RemoteExecutor) => Promise<T>): Promise<T> {
     const token = randomBytes(32).toString('base64url')
     const session = (await this.service.execute('Session', 'create', {
-      userId: this.user.id,
+      userId: user.id,
       token,
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })) as { id: string }
-    const actor = new RemoteExecutor({ url: this.url, token, requestTimeoutMs: TIMEOUT_MS })
+    const actor = new RemoteExecutor({
+      url: this.url,
+      token,
+      requestTimeoutMs: TIMEOUT_MS,
+      connectTimeoutMs: CONNECT_MS,
+    })
     try {
-      return await actor.execute(entity, operation, input)
+      return await use(actor)
     } finally {
       await actor.close()
       await this.service.execute('Session', 'delete', { id: session.id }).catch(() => undefined)
     }
+  }
+
+  /** An actor's transaction runs on a session and a connection of its own, as its steps do. */
+  async transaction<T>(fn: (tx: Executor) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    if (!this.user) return this.service.transaction(fn, options)
+    return this.session(this.user, (actor) => actor.transaction(fn, options))
   }
 
   as(user: AuthUser | 'anonymous'): Executor {
@@ -89,7 +106,7 @@ function executors(
   return {
     async freshExecutor() {
       await current?.close()
-      current = new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS })
+      current = new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_MS })
       await current.reset()
       return new StepSessions(current, url)
     },

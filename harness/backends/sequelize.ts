@@ -5,13 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  createSequelizeAdapter,
-  emptySequelize,
-  migrateSequelize,
-  type DialectName,
-  type SequelizeAdapter,
-} from '../../adapters/sequelize/index.ts'
+import type { DialectName, SequelizeAdapter } from '../../adapters/sequelize/index.ts'
 import type { Backend, Provision } from '../backend.ts'
 import { provisionMariadb } from '../provision/mariadb.ts'
 import { provisionPostgres } from '../provision/postgres.ts'
@@ -42,12 +36,16 @@ export async function scratchDatabase(
   }
 }
 
+// Imported when a sequelize backend runs: `dbal test --backends sqlite` never loads sequelize.
+const sequelize = () => import('../../adapters/sequelize/index.ts')
+
 /** An adapter on `url`, migrated; closed (and the database dropped) if migrating fails. */
 async function open(
   dialect: DialectName,
   url: string,
   drop?: () => Promise<void>,
 ): Promise<SequelizeAdapter> {
+  const { createSequelizeAdapter, migrateSequelize } = await sequelize()
   const adapter = createSequelizeAdapter({ dialect, url })
   try {
     await migrateSequelize(adapter)
@@ -67,7 +65,7 @@ async function provision(dialect: DialectName, db: ScratchDatabase | { notRun: s
     async fresh() {
       // A case may have closed its adapter: the next one gets a new connection (and, in memory, tables).
       if (adapter.db.closed) adapter = await open(dialect, db.url)
-      await emptySequelize(adapter)
+      await (await sequelize()).emptySequelize(adapter)
       return adapter
     },
     async cleanup() {
@@ -92,6 +90,7 @@ function backend(
     provision: async (runId) => provision(dialect, await database(runId)),
     /** `url`: postgres://user@host:port/db, mariadb://user:password@host:port/db, sqlite:/path/file.db */
     async migrate(url) {
+      const { createSequelizeAdapter, migrateSequelize } = await sequelize()
       // No statement timeout: adding an index to a big table may take longer than any query should.
       const adapter = createSequelizeAdapter({ dialect, url, poolMax: 1, statementTimeoutMs: 0 })
       try {

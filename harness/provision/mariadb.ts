@@ -1,5 +1,6 @@
 /** MariaDB for the harness: a database per run, created on the server found and dropped afterwards. */
-import mariadb from 'mariadb'
+import type mariadb from 'mariadb'
+import { requirePeer } from '../../adapters/peer.ts'
 import { provisionDatabase, type ServerSpec } from './servers.ts'
 
 export const MARIADB: ServerSpec = {
@@ -13,7 +14,8 @@ export const MARIADB: ServerSpec = {
     url: (h, p) => `mariadb://root@${h}:${p}/test`,
   },
   async admin(url, sql, connectTimeoutMs = 5000) {
-    const c = await mariadb.createConnection({ ...connectionOptions(url), connectTimeout: connectTimeoutMs })
+    const { createConnection } = requirePeer<typeof mariadb>('dbal test (MariaDB)', 'mariadb')
+    const c = await createConnection({ ...connectionOptions(url), connectTimeout: connectTimeoutMs })
     try {
       await c.query(sql)
     } finally {

@@ -1,5 +1,6 @@
 /** PostgreSQL for the harness: a database per run, created on the server found and dropped afterwards. */
-import pg from 'pg'
+import type pg from 'pg'
+import { requirePeer } from '../../adapters/peer.ts'
 import { provisionDatabase, type ProvisionedDatabase, type ServerSpec } from './servers.ts'
 
 export type { ProvisionedDatabase }
@@ -15,7 +16,8 @@ export const POSTGRES: ServerSpec = {
     url: (h, p) => `postgres://postgres@${h}:${p}/postgres`,
   },
   async admin(url, sql, connectTimeoutMs = 5000) {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs })
+    const { Client } = requirePeer<typeof pg>('dbal test (PostgreSQL)', 'pg')
+    const c = new Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs })
     await c.connect()
     try {
       await c.query(sql)

@@ -11,7 +11,7 @@ import { parse } from 'yaml'
 import { ConfigError } from '../../core/config-error.ts'
 import { schema } from '../../core/schema.ts'
 import type { CapabilityName } from '../../core/types.generated.ts'
-import type { Case, Expected, Step, VectorFile } from './model.ts'
+import { NOT_AN_ENTITY, type Case, type Expected, type Step, type VectorFile } from './model.ts'
 
 const CONTRACTS = fileURLToPath(new URL('../../contracts/', import.meta.url))
 const SUPPORTED_MAJOR = 1
@@ -58,19 +58,79 @@ const actorSpec = (v: unknown): string | undefined =>
       ? v
       : (((v as Raw).role as string | undefined) ?? ((v as Raw).user as string))
 
+/**
+ * Operations that exist, and transaction bodies that can run as written: a step that ends the body (an
+ * expected error it does not catch, a `throw`) is its last step.
+ */
+function checkSteps(file: string, at: string, steps: readonly Step[], inBody: boolean): void {
+  for (const [j, s] of steps.entries()) {
+    const here = `${at}[${j}]`
+    if (s.transaction) {
+      checkSteps(file, `${here}.transaction.steps`, s.transaction.steps, true)
+    } else if (s.action === 'throw' && s.entity === NOT_AN_ENTITY) {
+      if (!inBody)
+        throw new ConfigError(file, `${here}.throw`, 'throw is only for steps inside a transaction')
+    } else {
+      if (!schema.operations.has(s.entity))
+        throw new ConfigError(file, `${here}.entity`, `unknown entity "${s.entity}"`)
+      if (!schema.operations.get(s.entity)!.has(s.action))
+        throw new ConfigError(file, `${here}.action`, `${s.entity} has no operation "${s.action}"`)
+    }
+    if (inBody && s.as !== undefined)
+      throw new ConfigError(file, `${here}.as`, "steps inside a transaction run as the transaction's actor")
+    if (!inBody && s.catch !== undefined)
+      throw new ConfigError(file, `${here}.catch`, 'catch is only for steps inside a transaction')
+    const ends = s.action === 'throw' || (s.expected.status === 'error' && s.catch !== true)
+    if (inBody && ends && j < steps.length - 1)
+      throw new ConfigError(
+        file,
+        here,
+        'this step ends the transaction: it must be the last (or say catch: true)',
+      )
+  }
+}
+
 function checkNames(file: string, cases: readonly Case[]): void {
   const seen = new Set<string>()
   for (const [i, c] of cases.entries()) {
     if (seen.has(c.name)) throw new ConfigError(file, `cases[${i}].name`, `duplicate case name "${c.name}"`)
     seen.add(c.name)
-    for (const [j, s] of c.steps.entries()) {
-      const at = `cases[${i}].steps[${j}]`
-      if (!schema.operations.has(s.entity))
-        throw new ConfigError(file, `${at}.entity`, `unknown entity "${s.entity}"`)
-      if (!schema.operations.get(s.entity)!.has(s.action))
-        throw new ConfigError(file, `${at}.action`, `${s.entity} has no operation "${s.action}"`)
-    }
+    checkSteps(file, `cases[${i}].steps`, c.steps, false)
   }
+}
+
+const THROWN: Expected = { status: 'error', hasOutput: false, exact: false }
+
+/** A step of the project's format; a transaction's steps recursively. */
+function step(s: Raw): Step {
+  if ('throw' in s) return { action: 'throw', entity: NOT_AN_ENTITY, input: s.throw, expected: THROWN }
+  const t = s.transaction as Raw | undefined
+  return {
+    as: actorSpec(s.as),
+    action: t ? 'transaction' : (s.action as string),
+    entity: t ? NOT_AN_ENTITY : (s.entity as string),
+    input: t ? {} : (s.input ?? {}),
+    expected: expected(s.expected as Raw),
+    save: s.save as string | undefined,
+    ...(s.catch !== undefined ? { catch: s.catch as boolean } : {}),
+    ...(t
+      ? {
+          transaction: {
+            steps: (t.steps as Raw[]).map(step),
+            ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs as number } : {}),
+          },
+        }
+      : {}),
+  }
+}
+
+/** What a case's transactions need of the backend, decided by capability. */
+function transactionNeeds(steps: readonly Step[], depth = 0): CapabilityName[] {
+  return steps.flatMap((s) =>
+    s.transaction
+      ? [depth ? 'nestedTransactions' : 'transactions', ...transactionNeeds(s.transaction.steps, depth + 1)]
+      : [],
+  ) as CapabilityName[]
 }
 
 export function loadVectorFile(path: string): VectorFile {
@@ -119,20 +179,17 @@ export function loadVectorFile(path: string): VectorFile {
     throw new ConfigError(path, '', `does not match contracts/vector.schema.json: ${describe(v.dbal.errors)}`)
   const d = doc as Raw
   const fileRequires = (d.requires as CapabilityName[] | undefined) ?? []
-  const cases = (d.cases as Raw[]).map((c) => ({
-    name: c.name as string,
-    description: c.description as string | undefined,
-    requires: [...new Set([...fileRequires, ...((c.requires as CapabilityName[] | undefined) ?? [])])],
-    as: actorSpec(c.as),
-    steps: (c.steps as Raw[]).map((s): Step => ({
-      as: actorSpec(s.as),
-      action: s.action as string,
-      entity: s.entity as string,
-      input: s.input ?? {},
-      expected: expected(s.expected as Raw),
-      save: s.save as string | undefined,
-    })),
-  }))
+  const cases = (d.cases as Raw[]).map((c) => {
+    const steps = (c.steps as Raw[]).map(step)
+    const own = (c.requires as CapabilityName[] | undefined) ?? []
+    return {
+      name: c.name as string,
+      description: c.description as string | undefined,
+      requires: [...new Set([...fileRequires, ...own, ...transactionNeeds(steps)])],
+      as: actorSpec(c.as),
+      steps,
+    }
+  })
   checkNames(path, cases)
   return { path, format: 'dbal', schemaVersion: version, cases }
 }

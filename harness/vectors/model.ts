@@ -22,6 +22,12 @@ export interface Expected {
 /** `system`, `anonymous`, a role name, or `$name` of a saved user (CONTRACT §7). */
 export type ActorSpec = string
 
+/**
+ * One step. Besides operations (`action` an operation of `entity`) there are two kinds, told apart by
+ * `action`: `transaction` (its `transaction.steps` run on the transaction's client; `expected` is the
+ * transaction's outcome) and, inside a transaction only, `throw` (the body throws an application error,
+ * `input` its message).
+ */
 export interface Step {
   readonly as?: ActorSpec
   readonly action: string
@@ -29,6 +35,17 @@ export interface Step {
   readonly input: unknown
   readonly expected: Expected
   readonly save?: string
+  /** Inside a transaction: an error of this step is caught by the body, which goes on. */
+  readonly catch?: boolean
+  readonly transaction?: { readonly steps: readonly Step[]; readonly timeoutMs?: number }
+}
+
+/** The `entity` of the steps that are not operations. */
+export const NOT_AN_ENTITY = '(transaction)'
+
+/** The steps in the order they are numbered: a transaction's inner steps first, then the transaction. */
+export function numbered(steps: readonly Step[]): Step[] {
+  return steps.flatMap((s) => (s.transaction ? [...numbered(s.transaction.steps), s] : [s]))
 }
 
 export interface Case {

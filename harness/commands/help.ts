@@ -1,0 +1,58 @@
+/**
+ * The CLI's help: the overview (`dbal --help`) and each command's own (`dbal test --help`, `dbal help
+ * test`). It imports nothing, so that help and `--version` answer without loading the library.
+ */
+
+/** Each command: its one-line summary and the lines of its options. */
+export const COMMAND_HELP: Record<string, { readonly summary: string; readonly options: readonly string[] }> =
+  {
+    test: {
+      summary: 'Run conformance vectors on backends',
+      options: [
+        '--backends LIST   backend names or groups (embedded, all); default: embedded',
+        '--vectors PATH    a vector file or folder (repeatable); default: contracts/',
+        '--require LIST    backends that must run (also $DBAL_REQUIRE); not run = failure',
+        '--report-dir DIR  where results.jsonl and summary.md go; default: ./dbal-reports',
+        '                  (reports/ inside the dbal checkout itself)',
+        '--endpoint URL    also (without --backends: only) a daemon started elsewhere, as backend',
+        '                  `endpoint`; --token T or $DBAL_ENDPOINT_TOKEN is its service token',
+      ],
+    },
+    migrate: {
+      summary: 'Create or upgrade a database from schema/ (running it twice changes nothing)',
+      options: [
+        '--backend NAME    one of the backends `dbal backends` lists as migratable',
+        '--url URL         the database',
+      ],
+    },
+    generate: { summary: 'Regenerate core/types.generated.ts from schema/', options: [] },
+    backends: {
+      summary: 'List the backends, how each is provisioned, and its environment variables',
+      options: [],
+    },
+    daemon: {
+      summary: 'Serve the DBAL over WebSocket JSON-RPC (see README, Daemon)',
+      options: ["--config FILE     the daemon's YAML config (dbal.daemon.yaml)"],
+    },
+  }
+
+const FOOTER = `Other:
+  help [COMMAND]    this help, or one command's (also: dbal COMMAND --help)
+  --version         the installed version
+
+Environment: DBAL_DEBUG=1 shows the stack trace of any error.`
+
+export function usage(): string {
+  const lines = ['Usage: dbal <command> [options]', '', 'Commands:']
+  for (const [name, c] of Object.entries(COMMAND_HELP)) {
+    lines.push(`  ${name.padEnd(9)} ${c.summary}`)
+    for (const o of c.options) lines.push(`            ${o}`)
+  }
+  return `${lines.join('\n')}\n\n${FOOTER}\n`
+}
+
+export function commandUsage(name: string): string {
+  const c = COMMAND_HELP[name]!
+  const options = c.options.length ? `\n\nOptions:\n${c.options.map((o) => `  ${o}`).join('\n')}` : ''
+  return `Usage: dbal ${name}${c.options.length ? ' [options]' : ''}\n\n${c.summary}${options}\n`
+}
