@@ -10,7 +10,7 @@
  *   lost connection → DATABASE_ERROR; statement timeout → TIMEOUT.
  */
 import type { Cond, ListQuery } from './query.ts'
-import { schema } from './schema.ts'
+import { schema, type Schema } from './schema.ts'
 import type { CapabilityName } from './types.generated.ts'
 import type { Row } from './validate.ts'
 
@@ -39,6 +39,32 @@ export interface Adapter {
   transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
+
+/**
+ * An adapter with its lifecycle: what a backend's factory returns, and what the harness, `dbal migrate`,
+ * the daemon and `dbal certify` drive. Nothing outside an adapter's folder knows how it migrates or
+ * empties its storage.
+ */
+export interface ManagedAdapter extends Adapter {
+  /** Creates what is missing of the schema (tables, indexes, ...); returns the changes, empty when none. */
+  migrate(): Promise<string[]>
+  /** Empties every entity's storage, internal ones included (a clean database for the next test case). */
+  reset(): Promise<void>
+}
+
+/** Whether `a` carries the lifecycle (a decorator or a transaction's adapter does not). */
+export const isManaged = (a: Adapter): a is ManagedAdapter =>
+  typeof (a as Partial<ManagedAdapter>).reset === 'function' &&
+  typeof (a as Partial<ManagedAdapter>).migrate === 'function'
+
+/** What every adapter factory accepts besides its own options. */
+export interface FactoryOptions {
+  /** The schema to serve; defaults to the project's schema/. */
+  readonly schema?: Schema
+}
+
+/** Builds an adapter on an empty or migrated store; `runConformance` and `dbal certify` take one. */
+export type AdapterFactory = (options: FactoryOptions) => ManagedAdapter | Promise<ManagedAdapter>
 
 /** Builds a capability set from the names that are true. */
 export function capabilitySet(names: readonly CapabilityName[]): Capabilities {

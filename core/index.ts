@@ -26,7 +26,25 @@ export type { DBALErrorJSON, ErrorDetails, FieldError } from './errors.ts'
 export { ConfigError } from './config-error.ts'
 export { MissingPeerError } from '../adapters/peer.ts'
 
-export type { Adapter, Capabilities, Cond, ListQuery, Row } from './adapter.ts'
+export type {
+  Adapter,
+  AdapterFactory,
+  Capabilities,
+  Cond,
+  FactoryOptions,
+  ListQuery,
+  ManagedAdapter,
+  Row,
+} from './adapter.ts'
+export { capabilitySet, isManaged } from './adapter.ts'
+export { loadSchema, schema } from './schema.ts'
+export type { Entity, Field, ForeignKey, Schema } from './schema.ts'
+export type { Constraint, Reference } from './schema-facts.ts'
+// The contract's constraint errors, as the reference raises them, for adapters that check constraints
+// themselves; and the replay that explains a native constraint error over a small lookup.
+export { conflict, dangling, explain, replay, stillReferenced } from './constraints.ts'
+export type { ConstraintLookup, Fault, Write } from './constraints.ts'
+export type { SortKey } from './query.ts'
 export { JsonLinesAuditSink, MemoryAuditSink } from './audit.ts'
 export type { AuditRecord, AuditSink } from './audit.ts'
 export type { ScryptParams } from './password.ts'

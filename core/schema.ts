@@ -1,12 +1,26 @@
 /**
  * Loads schema/ (the contract as data) once, checks it strictly, and precomputes everything the hot path
- * needs: wire names, storage names, uniques, foreign keys, defaults, page limits.
+ * needs: wire names, storage names, uniques, foreign keys, defaults, page limits, and the facts every
+ * backend family reads instead of deriving them again: references and referrers, the creation and
+ * deletion order, and constraint names (one naming function for DDL, models and error lookup).
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { ConfigError, Reader } from './config-error.ts'
+import {
+  constraintName,
+  constraintsOf,
+  creationOrder,
+  linkEntities,
+  type Constraint,
+  type Reference,
+  type Unlinked,
+} from './schema-facts.ts'
+
+export { CONSTRAINT_KINDS, constraintName } from './schema-facts.ts'
+export type { Constraint, ConstraintKind, Reference } from './schema-facts.ts'
 
 export const FIELD_TYPES = [
   'uuid',
@@ -90,6 +104,12 @@ export interface Entity {
   /** Non-unique indexes. */
   readonly indexes: readonly Index[]
   readonly foreignKeys: readonly Field[]
+  /** This entity's foreign keys, in field order. */
+  readonly references: readonly Reference[]
+  /** The foreign keys pointing at this entity (its own self references included), in schema order. */
+  readonly referrers: readonly Reference[]
+  /** Its primary key's constraint name. */
+  readonly primaryKey: string
   readonly page: { readonly defaultLimit: number; readonly maxLimit: number }
   readonly scan?: 'lua'
   /** Fields returned to callers (all but secrets). */
@@ -123,6 +143,12 @@ export interface Schema {
   /** entity name → operation name → spec (common operations included). */
   readonly operations: ReadonlyMap<string, ReadonlyMap<string, OperationSpec>>
   readonly lua: { readonly forbidden: readonly string[]; readonly allowedGlobals: readonly string[] }
+  /** Each entity after every entity it references (self references aside): the order to create tables. */
+  readonly creationOrder: readonly Entity[]
+  /** Each entity before every entity it references: the order in which emptying never meets a RESTRICT. */
+  readonly deletionOrder: readonly Entity[]
+  /** Constraint and index name → what it guards. */
+  readonly constraints: ReadonlyMap<string, Constraint>
 }
 
 export const camelCase = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
@@ -241,7 +267,7 @@ function readField(r: Reader, column: string): Field {
   return field
 }
 
-function readEntity(dir: string, file: string): Entity {
+function readEntity(dir: string, file: string): Unlinked {
   const r = readYaml(dir, join('entities', file))
   r.object(ENTITY_KEYS)
   const name = r.child('entity').string()
@@ -272,16 +298,13 @@ function readEntity(dir: string, file: string): Entity {
         ir.object(['fields', 'unique'])
         const cols = ir.child('fields').strings()
         const idxFields = cols.map((c) => byColumn.get(c) ?? ir.fail(`no field named ${c}`, 'fields'))
-        return {
-          name: `${table}_${cols.join('_')}_${ir.optional('unique', (u) => u.boolean()) ? 'key' : 'idx'}`,
-          fields: idxFields,
-          unique: ir.optional('unique', (u) => u.boolean()) ?? false,
-        }
+        const unique = ir.optional('unique', (u) => u.boolean()) ?? false
+        return { name: constraintName(table, unique ? 'unique' : 'index', cols), fields: idxFields, unique }
       }),
     ) ?? []
   const singleUniques = fields
     .filter((f) => f.unique && !f.primary)
-    .map((f) => ({ name: `${table}_${f.column}_key`, fields: [f], unique: true }))
+    .map((f) => ({ name: constraintName(table, 'unique', [f.column]), fields: [f], unique: true }))
   const expiresColumn = r.optional('expires', (x) => x.string())
   const pr = r.child('page')
   pr.object(['default_limit', 'max_limit'])
@@ -304,6 +327,7 @@ function readEntity(dir: string, file: string): Entity {
     uniques: [...singleUniques, ...indexList.filter((i) => i.unique)],
     indexes: indexList.filter((i) => !i.unique),
     foreignKeys: fields.filter((f) => f.foreignKey),
+    primaryKey: constraintName(table, 'primary', [primaries[0]!.column]),
     page: { defaultLimit: pr.child('default_limit').number(), maxLimit: pr.child('max_limit').number() },
     scan: r.optional('scan', (x) => x.oneOf(['lua'] as const)),
     outputFields: fields.filter((f) => !f.secret),
@@ -332,22 +356,14 @@ function readOperations(r: Reader): Map<string, OperationSpec> {
 }
 
 export function loadSchema(dir: string): Schema {
-  const entities = readdirSync(join(dir, 'entities'))
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => readEntity(dir, f))
+  const entities = linkEntities(
+    readdirSync(join(dir, 'entities'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort()
+      .map((f) => readEntity(dir, f)),
+  )
   const entity = new Map(entities.map((e) => [e.name, e]))
-  for (const e of entities) {
-    for (const f of e.foreignKeys) {
-      const fk = f.foreignKey!
-      const target = entity.get(fk.entity)
-      const where = new Reader(e.file, `fields.${f.column}.foreign_key`, null)
-      if (!target) return where.fail(`no entity named ${fk.entity}`)
-      const tf = target.fields.find((x) => x.column === fk.field)
-      if (!tf) return where.fail(`${fk.entity} has no field ${fk.field}`)
-      if (!tf.unique) where.fail(`${fk.entity}.${fk.field} is not unique`)
-    }
-  }
+  const created = creationOrder(entities)
   const er = readYaml(dir, 'errors.yaml')
   er.object(['errors'])
   const errors = new Map(
@@ -407,6 +423,9 @@ export function loadSchema(dir: string): Schema {
       forbidden: lr.child('forbidden').strings(),
       allowedGlobals: lr.child('allowed_globals').strings(),
     },
+    creationOrder: created,
+    deletionOrder: [...created].reverse(),
+    constraints: constraintsOf(entities),
   }
 }
 

@@ -16,7 +16,8 @@ const BIN = fileURLToPath(new URL('../bin/dbal.js', import.meta.url))
 const START_TIMEOUT_MS = 30_000
 
 export interface ChildOptions {
-  readonly backend: { readonly name: 'sqlite' | 'postgres' | 'memory'; readonly url?: string }
+  /** A registered backend's name (adapters/registry.ts) and its url. */
+  readonly backend: { readonly name: string; readonly url?: string }
   /** 0 (the default): a free port, read back from the ready line. */
   readonly port?: number
   /** Further config sections (limits, auth, ...), merged over the defaults here. */

@@ -5,11 +5,9 @@
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parse } from 'yaml'
+import { registryEntry, REGISTRY_NAMES } from '../adapters/registry.ts'
 import { ConfigError, Reader } from '../core/config-error.ts'
 import type { TransactionLimits } from './transactions.ts'
-
-export const BACKEND_NAMES = ['sqlite', 'postgres', 'memory'] as const
-export type BackendName = (typeof BACKEND_NAMES)[number]
 
 export interface Limits {
   readonly maxFrameBytes: number
@@ -34,7 +32,8 @@ export interface Limits {
 export interface DaemonConfig {
   readonly file: string
   readonly backend: {
-    readonly name: BackendName
+    /** A registered backend (adapters/registry.ts): `sqlite`, `postgres`, `sequelize-mariadb`, ... */
+    readonly name: string
     readonly url: string
     readonly migrate: boolean
     readonly pool: number
@@ -101,10 +100,13 @@ export function configFrom(
   const root = new Reader(file, '', interpolate(value ?? {}, env, file))
   root.object(['backend', 'listen', 'tls', 'auth', 'limits', 'idempotency', 'audit', 'test'])
   const b = section(root, 'backend', ['name', 'url', 'migrate', 'pool'])
-  const name = b.child('name').oneOf(BACKEND_NAMES)
+  const name = b.child('name').oneOf(REGISTRY_NAMES)
+  // Only a backend that has no storage of its own (the in-memory reference) runs without a url: a
+  // daemon over an in-memory SQLite would lose its data at a restart without anyone having asked.
+  const entry = registryEntry(name)!
   const url =
     b.optional('url', (x) => x.string()) ??
-    (name === 'memory' ? '' : b.fail('required for this backend', 'url'))
+    (entry.server || entry.fileUrl ? b.fail('required for this backend', 'url') : '')
   const l = section(root, 'listen', ['host', 'port'])
   const t = root.has('tls') ? section(root, 'tls', ['cert', 'key']) : undefined
   const a = section(root, 'auth', ['service_tokens', 'allow_anonymous', 'session_recheck_ms'])

@@ -4,7 +4,7 @@
  * and never say who is calling. Until a connection authenticates only `auth.*` and `credentials.verify`
  * (as the anonymous caller) are served.
  */
-import type { Adapter } from '../core/adapter.ts'
+import { isManaged, type Adapter } from '../core/adapter.ts'
 import type { AuditSink } from '../core/audit.ts'
 import { DBALError, validationError } from '../core/errors.ts'
 import { LocalExecutor } from '../core/executor.ts'
@@ -24,7 +24,6 @@ import {
   type OperationRef,
   type RpcRequest,
 } from './protocol.ts'
-import { resetAll } from './reset.ts'
 import { Transactions, type Owner, type TransactionLimits } from './transactions.ts'
 import { batchCalls } from './batch.ts'
 
@@ -175,7 +174,10 @@ export class Dispatcher {
     if (method === METHODS.capabilities) return this.d.adapter.capabilities()
     if (id.kind !== 'service')
       throw new DBALError('FORBIDDEN', { reason: 'test.reset needs a service token' })
-    await resetAll(this.d.adapter)
+    // Every table, internal ones included (lockout counters, idempotency records): a clean database.
+    if (!isManaged(this.d.adapter))
+      throw new DBALError('CAPABILITY_NOT_SUPPORTED', { reason: 'the hosted adapter cannot be emptied' })
+    await this.d.adapter.reset()
     return true
   }
 

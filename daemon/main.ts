@@ -3,7 +3,8 @@
  * supervisor or the harness waits for it), and on SIGTERM or SIGINT shuts down gracefully.
  */
 import { ConfigError } from '../core/config-error.ts'
-import { environmentProblem, inputError, shownUrl, withoutPassword } from '../harness/commands/problems.ts'
+import { environmentProblem, inputError } from '../core/problems.ts'
+import { shownUrl, withoutPassword } from '../core/url.ts'
 import { loadConfig, type DaemonConfig } from './config.ts'
 import { PROTOCOL_VERSION } from './protocol.ts'
 import { startDaemon } from './server.ts'

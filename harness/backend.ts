@@ -1,7 +1,8 @@
 /**
  * A backend the harness can run: how to provision it (or why it cannot run here) and how to get an
- * empty database for each case. Registered in harness/backends.ts.
+ * empty database for each case. Built in harness/backends.ts from the registry (adapters/registry.ts).
  */
+import type { ServerName } from '../adapters/registry.ts'
 import type { Adapter } from '../core/adapter.ts'
 import type { Executor } from '../core/executor.ts'
 
@@ -38,12 +39,12 @@ export interface Backend {
   readonly name: string
   readonly kind: BackendKind
   readonly description: string
+  /** The database server it needs (its tests are not run without one, unless required). */
+  readonly server?: ServerName
   /** Environment variables that configure it, for the README and `dbal backends`. */
   readonly env?: readonly string[]
   /** `runId` is unique per harness run, so parallel runs never share a database. */
   provision(runId: string): Promise<Provision>
-  /** `dbal migrate`: creates or upgrades the schema at `url`; returns what it changed (empty: nothing). */
-  migrate?(url: string): Promise<string[]>
 }
 
 /** An adapter on an empty database, from a backend reached through the adapter seam. */

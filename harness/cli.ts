@@ -2,6 +2,7 @@
  * The `dbal` command. Subcommands:
  *   test      run conformance vectors on backends
  *   migrate   create or upgrade a database from schema/
+ *   certify   the complete suite against an adapter module or a daemon, and a certificate
  *   generate  regenerate core/types.generated.ts from schema/
  *   backends  list the backends, how they are provisioned and their environment variables
  *   daemon    serve the DBAL over WebSocket JSON-RPC (daemon/)
@@ -23,6 +24,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`)
 const COMMANDS: Record<string, readonly string[]> = {
   test: ['backends', 'vectors', 'require', 'report-dir', 'endpoint', 'token'],
   migrate: ['backend', 'url'],
+  certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir'],
   generate: [],
   backends: [],
   daemon: ['config'],
@@ -62,16 +64,19 @@ function defaultReportDir(): string {
     : join(process.cwd(), 'dbal-reports')
 }
 
-/** `dbal migrate` failing on the database at `url`: what is wrong with it, the password never shown. */
-async function migrateError(url: string, e: unknown): Promise<unknown> {
-  const { inputError, shownUrl, withoutPassword } = await import('./commands/problems.ts')
-  const shown = shownUrl(url)
-  // An adapter's own check of its URL (a wrong scheme) names the key `url`: here, that is --url.
-  const error = e instanceof ConfigError && e.file === 'url' ? new ConfigError('--url', shown, e.problem) : e
-  const out = inputError('--url', shown, error)
-  return out instanceof ConfigError
-    ? new ConfigError(out.file, out.key, withoutPassword(out.problem, url))
-    : out
+/** --endpoint must be a WebSocket URL with a service token (the password never shown). */
+async function checkEndpoint(endpoint: string, token: string | undefined): Promise<void> {
+  const u = URL.canParse(endpoint) ? new URL(endpoint) : undefined
+  if (u?.protocol !== 'ws:' && u?.protocol !== 'wss:') {
+    const { shownUrl } = await import('../core/url.ts')
+    throw new ConfigError('--endpoint', shownUrl(endpoint), 'expected a ws:// or wss:// URL')
+  }
+  if (!token)
+    throw new ConfigError(
+      '--token',
+      '',
+      'required with --endpoint (or $DBAL_ENDPOINT_TOKEN): its service token',
+    )
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -92,8 +97,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const allowed = COMMANDS[command]
   if (!allowed) throw unknownCommand(command)
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: command === 'certify',
     options: {
       backends: { type: 'string' },
       backend: { type: 'string' },
@@ -104,6 +110,7 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       endpoint: { type: 'string' },
       token: { type: 'string' },
+      deviations: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -126,18 +133,7 @@ async function main(argv: string[]): Promise<number> {
           import('./vectors/load.ts'),
         ])
       const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
-      if (values.endpoint !== undefined) {
-        const { shownUrl } = await import('./commands/problems.ts')
-        const u = URL.canParse(values.endpoint) ? new URL(values.endpoint) : undefined
-        if (u?.protocol !== 'ws:' && u?.protocol !== 'wss:')
-          throw new ConfigError('--endpoint', shownUrl(values.endpoint), 'expected a ws:// or wss:// URL')
-        if (!token)
-          throw new ConfigError(
-            '--token',
-            '',
-            'required with --endpoint (or $DBAL_ENDPOINT_TOKEN): its service token',
-          )
-      }
+      if (values.endpoint !== undefined) await checkEndpoint(values.endpoint, token)
       const backends =
         values.endpoint && !values.backends ? [] : selectBackends(values.backends ?? 'embedded')
       if (values.endpoint) backends.push(endpointBackend(values.endpoint, token))
@@ -160,27 +156,31 @@ async function main(argv: string[]): Promise<number> {
       })
     }
     case 'migrate': {
-      const { BACKENDS } = await import('./backends.ts')
-      const b = BACKENDS.find((x) => x.name === values.backend)
-      if (!b || !b.migrate)
-        throw new ConfigError(
-          '--backend',
-          values.backend ?? '',
-          `expected one of: ${BACKENDS.filter((x) => x.migrate)
-            .map((x) => x.name)
-            .join(', ')}`,
-        )
-      const url = values.url
-      if (!url) throw new ConfigError('--url', '', 'required')
-      // A driver would read a bare word as a host name or a socket path and fail far from the mistake.
-      if (b.kind === 'server' && !URL.canParse(url))
-        throw new ConfigError('--url', url, `expected a URL such as scheme://user@host:port/database`)
-      const changes = await b.migrate(url).catch(async (e: unknown) => {
-        throw await migrateError(url, e)
+      const { migrateCommand } = await import('./commands/migrate.ts')
+      return migrateCommand(values, log)
+    }
+    case 'certify': {
+      const module = positionals[0]
+      if (positionals.length > 1)
+        throw new ConfigError(positionals[1]!, '', 'dbal certify takes one module (or --endpoint)')
+      if ((module === undefined) === (values.endpoint === undefined))
+        throw new ConfigError('dbal certify', '', 'give an adapter module or --endpoint URL (one of them)')
+      const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
+      if (values.endpoint !== undefined) await checkEndpoint(values.endpoint, token)
+      const [{ certifyCommand }, { DEFAULT_VECTORS }] = await Promise.all([
+        import('./commands/certify.ts'),
+        import('./vectors/load.ts'),
+      ])
+      const { version } = packageRoot()
+      return certifyCommand({
+        ...(module !== undefined ? { module } : {}),
+        ...(values.endpoint !== undefined ? { endpoint: values.endpoint, token } : {}),
+        vectors: values.vectors ?? [DEFAULT_VECTORS],
+        ...(values.deviations !== undefined ? { deviations: values.deviations } : {}),
+        reportDir: values['report-dir'] ?? defaultReportDir(),
+        harness: { package: '@metabuilder/dbal', version },
+        log,
       })
-      log(changes.length ? changes.map((c) => `  ${c}`).join('\n') : 'Up to date: nothing to change.')
-      log(`${changes.length} change(s) applied to ${b.name}`)
-      return 0
     }
     case 'generate': {
       const [
@@ -194,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
         import('../core/schema.ts'),
         import('../daemon/protocol-schema.ts'),
         import('./acl/matrix.ts'),
-        import('./commands/problems.ts'),
+        import('../core/problems.ts'),
       ])
       const write = (path: string, text: string) => {
         try {

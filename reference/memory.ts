@@ -3,10 +3,17 @@
  * obvious way. It is the oracle the other backends are compared with, so it favours clarity over speed.
  * Atomicity is a snapshot of all tables, restored on failure; one operation runs at a time.
  */
-import { capabilitySet, type Adapter, type Capabilities } from '../core/adapter.ts'
+import {
+  capabilitySet,
+  type Adapter,
+  type Capabilities,
+  type FactoryOptions,
+  type ManagedAdapter,
+} from '../core/adapter.ts'
+import { conflict, dangling, stillReferenced } from '../core/constraints.ts'
 import { DBALError } from '../core/errors.ts'
 import { parseSort, type Cond, type ListQuery } from '../core/query.ts'
-import { entityOf, schema, type Entity, type Field } from '../core/schema.ts'
+import { schema as projectSchema, type Entity, type Schema } from '../core/schema.ts'
 import type { Row } from '../core/validate.ts'
 import { cloneJson } from '../core/values.ts'
 import { comparator, matches } from './match.ts'
@@ -16,15 +23,6 @@ type Tables = Map<string, Map<string, Row>>
 const copyRow = (r: Row): Row => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, cloneJson(v)]))
 const copyTables = (t: Tables): Tables =>
   new Map([...t].map(([k, rows]) => [k, new Map([...rows].map(([id, r]) => [id, copyRow(r)]))]))
-
-/** Every foreign key in the schema that points at `target`. */
-const referencing = (target: Entity) =>
-  schema.entities.flatMap((e) =>
-    e.foreignKeys.filter((f) => f.foreignKey!.entity === target.name).map((f) => ({ e, f })),
-  )
-
-const targetField = (f: Field): Field =>
-  entityOf(f.foreignKey!.entity).fields.find((x) => x.column === f.foreignKey!.field)!
 
 class Store {
   constructor(public tables: Tables) {}
@@ -41,30 +39,28 @@ class Store {
       if (u.fields.some((f) => row[f.name] === null || row[f.name] === undefined)) continue
       for (const other of this.rows(e).values()) {
         if (other[e.primary.name] === self) continue
-        if (u.fields.every((f) => other[f.name] === row[f.name]))
-          throw new DBALError('CONFLICT', { entity: e.name, unique: u.fields.map((f) => f.name) })
+        if (u.fields.every((f) => other[f.name] === row[f.name])) throw conflict(e, u.fields)
       }
     }
   }
 
   /** Every non-null reference names an existing row. */
   checkReferences(e: Entity, row: Row, only?: Row): void {
-    const fields = []
-    for (const f of e.foreignKeys) {
-      if (only && !(f.name in only)) continue
-      const v = row[f.name]
-      if (v === null || v === undefined) continue
-      const t = targetField(f)
-      const target = entityOf(f.foreignKey!.entity)
-      const found = [...this.rows(target).values()].some((r) => r[t.name] === v)
-      if (!found) fields.push({ field: f.name, error: `references a missing ${target.name}` })
-    }
-    if (fields.length) throw new DBALError('VALIDATION_ERROR', { entity: e.name, fields })
+    const missing = e.references.filter((r) => {
+      const v = row[r.field.name]
+      if ((only && !(r.field.name in only)) || v === null || v === undefined) return false
+      return ![...this.rows(r.target).values()].some((x) => x[r.targetField.name] === v)
+    })
+    if (missing.length)
+      throw dangling(
+        e,
+        missing.map((r) => r.field),
+      )
   }
 
   insert(e: Entity, row: Row): Row {
     const id = row[e.primary.name] as string
-    if (this.rows(e).has(id)) throw new DBALError('CONFLICT', { entity: e.name, unique: [e.primary.name] })
+    if (this.rows(e).has(id)) throw conflict(e, [e.primary])
     this.checkUnique(e, row)
     this.checkReferences(e, row)
     this.rows(e).set(id, copyRow(row))
@@ -84,50 +80,48 @@ class Store {
 
   /** A referenced value that changes follows ON UPDATE: cascade to the referencing rows, or refuse. */
   private cascadeUpdate(e: Entity, old: Row, next: Row): void {
-    for (const { e: re, f } of referencing(e)) {
-      const t = targetField(f)
+    for (const ref of e.referrers) {
+      const [re, f, t] = [ref.entity, ref.field, ref.targetField]
       if (old[t.name] === next[t.name]) continue
       const refs = [...this.rows(re).values()].filter((r) => r[f.name] === old[t.name])
       if (refs.length === 0) continue
-      if (f.foreignKey!.onUpdate === 'restrict')
-        throw new DBALError('CONFLICT', { entity: e.name, referencedBy: `${re.name}.${f.name}` })
+      if (ref.onUpdate === 'restrict') throw stillReferenced(ref)
       for (const r of refs) this.patch(re, r[re.primary.name] as string, { [f.name]: next[t.name] })
     }
   }
 
   /** Deletes rows with ON DELETE CASCADE; a restricting reference from a surviving row refuses it all. */
   remove(e: Entity, ids: string[]): number {
-    const doomed = new Map<string, Set<string>>()
+    const doomed = new Map<Entity, Set<string>>()
     const visit = (ent: Entity, id: string) => {
-      const set = doomed.get(ent.name) ?? new Set()
-      doomed.set(ent.name, set)
+      const set = doomed.get(ent) ?? new Set()
+      doomed.set(ent, set)
       if (set.has(id)) return
       set.add(id)
       const row = this.rows(ent).get(id)!
-      for (const { e: re, f } of referencing(ent)) {
-        if (f.foreignKey!.onDelete !== 'cascade') continue
-        const t = targetField(f)
+      for (const ref of ent.referrers) {
+        if (ref.onDelete !== 'cascade') continue
+        const re = ref.entity
         for (const r of this.rows(re).values())
-          if (r[f.name] === row[t.name]) visit(re, r[re.primary.name] as string)
+          if (r[ref.field.name] === row[ref.targetField.name]) visit(re, r[re.primary.name] as string)
       }
     }
     for (const id of ids) visit(e, id)
-    for (const [name, set] of doomed) {
-      const ent = entityOf(name)
+    for (const [ent, set] of doomed) {
       for (const id of set) {
         const row = this.rows(ent).get(id)!
-        for (const { e: re, f } of referencing(ent)) {
-          if (f.foreignKey!.onDelete !== 'restrict') continue
-          const t = targetField(f)
-          const gone = doomed.get(re.name)
+        for (const ref of ent.referrers) {
+          if (ref.onDelete !== 'restrict') continue
+          const re = ref.entity
+          const gone = doomed.get(re)
           for (const r of this.rows(re).values()) {
-            if (r[f.name] === row[t.name] && !gone?.has(r[re.primary.name] as string))
-              throw new DBALError('CONFLICT', { entity: ent.name, referencedBy: `${re.name}.${f.name}` })
+            if (r[ref.field.name] === row[ref.targetField.name] && !gone?.has(r[re.primary.name] as string))
+              throw stillReferenced(ref)
           }
         }
       }
     }
-    for (const [name, set] of doomed) for (const id of set) this.rows(entityOf(name)).delete(id)
+    for (const [ent, set] of doomed) for (const id of set) this.rows(ent).delete(id)
     return ids.length
   }
 
@@ -143,16 +137,34 @@ class Store {
   }
 }
 
-export class MemoryAdapter implements Adapter {
+export class MemoryAdapter implements ManagedAdapter {
   readonly name: string = 'reference'
+  readonly schema: Schema
   private store = new Store(new Map())
   private queue: Promise<unknown> = Promise.resolve()
+  private inTransaction = false
 
-  constructor(
-    private readonly inTransaction = false,
-    store?: Store,
-  ) {
-    if (store) this.store = store
+  /** `schema` defaults to the project's schema/. */
+  constructor(options: FactoryOptions = {}) {
+    this.schema = options.schema ?? projectSchema
+  }
+
+  private entity(name: string): Entity {
+    const e = this.schema.entity.get(name)
+    if (!e) throw new DBALError('INTERNAL_ERROR', { entity: name, problem: 'unknown entity' })
+    return e
+  }
+
+  /** Nothing to create: a table is a Map made on first use. */
+  async migrate(): Promise<string[]> {
+    return []
+  }
+
+  /** Empties every entity's rows. */
+  reset(): Promise<void> {
+    return this.run((s) => {
+      s.tables = new Map()
+    })
   }
 
   async capabilities(): Promise<Capabilities> {
@@ -177,41 +189,41 @@ export class MemoryAdapter implements Adapter {
   }
 
   create(entity: string, row: Row) {
-    return this.run((s) => s.insert(entityOf(entity), row))
+    return this.run((s) => s.insert(this.entity(entity), row))
   }
   read(entity: string, id: string) {
     return this.run((s) => {
-      const r = s.rows(entityOf(entity)).get(id)
+      const r = s.rows(this.entity(entity)).get(id)
       return r ? copyRow(r) : null
     })
   }
   update(entity: string, id: string, patch: Row) {
-    return this.run((s) => s.patch(entityOf(entity), id, patch))
+    return this.run((s) => s.patch(this.entity(entity), id, patch))
   }
   delete(entity: string, id: string) {
     return this.run((s) => {
-      const e = entityOf(entity)
+      const e = this.entity(entity)
       return s.rows(e).has(id) ? s.remove(e, [id]) === 1 : false
     })
   }
   list(entity: string, q: ListQuery) {
     return this.run((s) => {
-      const rows = s.select(entityOf(entity), q.filter).sort(comparator(q.sort))
+      const rows = s.select(this.entity(entity), q.filter).sort(comparator(q.sort))
       return { data: rows.slice(q.offset, q.offset + q.limit).map(copyRow), total: rows.length }
     })
   }
   count(entity: string, filter: Cond) {
-    return this.run((s) => s.select(entityOf(entity), filter).length)
+    return this.run((s) => s.select(this.entity(entity), filter).length)
   }
   createMany(entity: string, rows: Row[]) {
     return this.run((s) => {
-      for (const r of rows) s.insert(entityOf(entity), r)
+      for (const r of rows) s.insert(this.entity(entity), r)
       return rows.length
     })
   }
   updateMany(entity: string, filter: Cond, patch: Row) {
     return this.run((s) => {
-      const e = entityOf(entity)
+      const e = this.entity(entity)
       const ids = s.select(e, filter).map((r) => r[e.primary.name] as string)
       for (const id of ids) s.patch(e, id, patch)
       return ids.length
@@ -219,7 +231,7 @@ export class MemoryAdapter implements Adapter {
   }
   deleteMany(entity: string, filter: Cond) {
     return this.run((s) => {
-      const e = entityOf(entity)
+      const e = this.entity(entity)
       return s.remove(
         e,
         s.select(e, filter).map((r) => r[e.primary.name] as string),
@@ -227,7 +239,12 @@ export class MemoryAdapter implements Adapter {
     })
   }
   transaction<T>(fn: (tx: Adapter) => Promise<T>): Promise<T> {
-    return this.run((s) => fn(new MemoryAdapter(true, s)))
+    return this.run((s) => {
+      const tx = new MemoryAdapter({ schema: this.schema })
+      tx.store = s
+      tx.inTransaction = true
+      return fn(tx)
+    })
   }
   async close(): Promise<void> {
     this.store = new Store(new Map())

@@ -17,7 +17,7 @@ import { DBALClient } from '../core/client.ts'
 import { createDbal, type DbalConfig } from '../core/config.ts'
 import { DBALError } from '../core/errors.ts'
 import { LocalExecutor } from '../core/executor.ts'
-import { scratchDatabase } from '../harness/backends/sequelize.ts'
+import { scratchDatabase } from './servers.ts'
 import { testDaemon } from './daemon-helpers.ts'
 import { FAST_SCRYPT, rejects } from './helpers.ts'
 

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { ALL, type Cond } from '../core/query.ts'
 import { DBALError } from '../core/errors.ts'
-import { deletionOrder } from '../daemon/reset.ts'
 import { schema } from '../core/schema.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { assertNoLeaks, RawClient, sleep, testDaemon } from './daemon-helpers.ts'
@@ -179,7 +178,7 @@ describe('test.reset', () => {
   })
 
   it('deletes referencing tables before the tables they reference', () => {
-    const order = deletionOrder().map((e) => e.name)
+    const order = schema.deletionOrder.map((e) => e.name)
     for (const e of schema.entities)
       for (const f of e.foreignKeys)
         if (f.foreignKey!.entity !== e.name)

@@ -84,6 +84,64 @@ describe('the real schema', () => {
   })
 })
 
+describe('facts every backend reads instead of deriving them', () => {
+  const e = (name: string) => schema.entity.get(name)!
+  const names = (rs: readonly { entity: { name: string }; field: { name: string } }[]) =>
+    rs.map((r) => `${r.entity.name}.${r.field.name}`)
+
+  it('references and referrers are the same foreign keys, with their targets and actions', () => {
+    const [w] = e('Workflow').references
+    assert.deepEqual(
+      [w?.target.name, w?.targetField.name, w?.onDelete, w?.onUpdate, w?.name],
+      ['User', 'id', 'restrict', 'restrict', 'workflows_created_by_fkey'],
+    )
+    assert.ok(e('User').referrers.includes(w!), 'the same object from either end')
+    assert.ok(names(e('User').referrers).includes('Session.userId'))
+    assert.deepEqual(names(e('ComponentHierarchy').referrers), ['ComponentHierarchy.parentId'])
+    for (const x of schema.entities)
+      assert.deepEqual(
+        x.references.map((r) => r.field),
+        x.foreignKeys,
+        `${x.name}: one reference per foreign key`,
+      )
+  })
+
+  it('the creation order puts every referenced entity first, the deletion order last', () => {
+    const at = (order: readonly { name: string }[], n: string) => order.findIndex((x) => x.name === n)
+    assert.equal(schema.creationOrder.length, schema.entities.length)
+    for (const r of schema.entities.flatMap((x) => x.references)) {
+      if (r.target === r.entity) continue
+      assert.ok(at(schema.creationOrder, r.target.name) < at(schema.creationOrder, r.entity.name), r.name)
+      assert.ok(at(schema.deletionOrder, r.entity.name) < at(schema.deletionOrder, r.target.name), r.name)
+    }
+  })
+
+  it('names every constraint once: primary, unique, index and foreign key', () => {
+    const c = (n: string) => {
+      const found = schema.constraints.get(n)
+      return found && [found.kind, found.entity.name, found.fields.map((f) => f.name).join()]
+    }
+    assert.deepEqual(c('users_pkey'), ['primary', 'User', 'id'])
+    assert.deepEqual(c('users_username_key'), ['unique', 'User', 'username'])
+    assert.deepEqual(c('users_role_idx'), ['index', 'User', 'role'])
+    assert.deepEqual(c('workflows_created_by_fkey'), ['foreignKey', 'Workflow', 'createdBy'])
+    assert.equal(e('User').primaryKey, 'users_pkey')
+    const kept = schema.constraints.get('credentials_username_key')?.cascadedFrom
+    assert.equal(kept?.name, 'users_username_key', 'a renamed username repeats the parent key first')
+  })
+
+  it('a cycle of foreign keys between entities is refused, naming its entities', () => {
+    const e = broken('entities/user.yaml', (t) =>
+      t.replace(
+        /^fields:\n/m,
+        'fields:\n  last_workflow_id: { type: uuid, foreign_key: { entity: Workflow, field: id } }\n',
+      ),
+    )
+    assert.equal(e.key, 'fields.last_workflow_id.foreign_key')
+    assert.match(e.message, /User, Workflow form a cycle/)
+  })
+})
+
 describe('a mistake in schema/ is a ConfigError naming the file and the key', () => {
   it('a misspelt field key', () => {
     const e = broken('entities/user.yaml', (t) => t.replace('max_length: 50', 'max_lenght: 50'))

@@ -26,7 +26,9 @@ import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import { LocalExecutor, type AuthUser, type Executor } from '../core/executor.ts'
 import { freshAdapter, type Provisioned } from '../harness/backend.ts'
-import { referenceBackend } from '../harness/backends/reference.ts'
+import { backendNamed } from '../harness/backends.ts'
+
+const referenceBackend = backendNamed('reference')
 import type { StepEvent } from '../harness/results.ts'
 import { runFiles } from '../harness/run.ts'
 import { DEFAULT_VECTORS, loadVectors } from '../harness/vectors/load.ts'

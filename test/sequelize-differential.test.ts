@@ -12,14 +12,14 @@ import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { JsonObject } from '../core/types.generated.ts'
 import { freshAdapter } from '../harness/backend.ts'
-import {
-  sequelizeMariadbBackend,
-  sequelizePostgresBackend,
-  sequelizeSqliteBackend,
-} from '../harness/backends/sequelize.ts'
+import { backendNamed } from '../harness/backends.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
 import { describeOn } from './servers.ts'
+
+const sequelizeSqliteBackend = backendNamed('sequelize-sqlite')
+const sequelizePostgresBackend = backendNamed('sequelize-postgres')
+const sequelizeMariadbBackend = backendNamed('sequelize-mariadb')
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

@@ -10,14 +10,13 @@ import { after, before, describe, it } from 'node:test'
 import { ForeignKeyConstraintError, QueryTypes, UniqueConstraintError } from 'sequelize'
 import {
   createSequelizeAdapter,
-  migrateSequelize,
   toDBALError,
   type DialectName,
   type SequelizeAdapter,
 } from '../adapters/sequelize/index.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError, type ErrorCode } from '../core/errors.ts'
-import { scratchDatabase, type ScratchDatabase } from '../harness/backends/sequelize.ts'
+import { scratchDatabase, type TestDatabase as ScratchDatabase } from './servers.ts'
 import { FAST_SCRYPT } from './helpers.ts'
 import { skipMariadb, skipPostgres } from './servers.ts'
 
@@ -25,7 +24,7 @@ const ALL = { kind: 'all' } as const
 const MISSING = '00000000-0000-4000-8000-000000000404'
 
 async function database(dialect: DialectName): Promise<ScratchDatabase> {
-  const db = await scratchDatabase(dialect, `t${process.pid}`, 'seqerr')
+  const db = await scratchDatabase(`sequelize-${dialect}`, `t${process.pid}`, 'seqerr')
   if ('notRun' in db) assert.fail(db.notRun)
   return db
 }
@@ -65,7 +64,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       before(async () => {
         db = await database(dialect)
         adapter = createSequelizeAdapter({ dialect, url: db.url })
-        await migrateSequelize(adapter)
+        await adapter.migrate()
         client = new DBALClient({ adapter, scrypt: FAST_SCRYPT })
         user = await client.users.create({ username: 'owner', email: 'owner@example.com' })
       })

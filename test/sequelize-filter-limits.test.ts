@@ -18,14 +18,14 @@ import { DBALError } from '../core/errors.ts'
 import { MAX_TEXT, MAX_VALUES } from '../core/query.ts'
 import type { PackageInput } from '../core/types.generated.ts'
 import { freshAdapter } from '../harness/backend.ts'
-import {
-  sequelizeMariadbBackend,
-  sequelizePostgresBackend,
-  sequelizeSqliteBackend,
-} from '../harness/backends/sequelize.ts'
+import { backendNamed } from '../harness/backends.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
 import { describeOn } from './servers.ts'
+
+const sequelizeSqliteBackend = backendNamed('sequelize-sqlite')
+const sequelizePostgresBackend = backendNamed('sequelize-postgres')
+const sequelizeMariadbBackend = backendNamed('sequelize-mariadb')
 
 type Filter = Record<string, unknown>
 

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import { DBALClient } from '../core/client.ts'
 import { freshAdapter, type Provisioned } from '../harness/backend.ts'
-import { sequelizeMariadbBackend } from '../harness/backends/sequelize.ts'
+import { backendNamed } from '../harness/backends.ts'
+
+const sequelizeMariadbBackend = backendNamed('sequelize-mariadb')
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT } from './helpers.ts'
 import { skipMariadb } from './servers.ts'

@@ -15,14 +15,14 @@ import { schema, type Entity, type Field } from '../core/schema.ts'
 import { compareCodePoints } from '../core/text.ts'
 import type { Row } from '../core/validate.ts'
 import { freshAdapter } from '../harness/backend.ts'
-import {
-  sequelizeMariadbBackend,
-  sequelizePostgresBackend,
-  sequelizeSqliteBackend,
-} from '../harness/backends/sequelize.ts'
+import { backendNamed } from '../harness/backends.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { ID, TS, userRow } from './helpers.ts'
 import { describeOn } from './servers.ts'
+
+const sequelizeSqliteBackend = backendNamed('sequelize-sqlite')
+const sequelizePostgresBackend = backendNamed('sequelize-postgres')
+const sequelizeMariadbBackend = backendNamed('sequelize-mariadb')
 
 const OWNER = ID(1)
 const PAGE = ID(2)

@@ -1,58 +1,54 @@
 /**
  * `dbal migrate` on the Sequelize backends: the first run creates everything and says so, a second run
- * (also from a new connection) changes nothing, and a database missing pieces (a column, an index, a
- * foreign key, the fold function) gets exactly those back, with existing rows kept and filled in.
- * Against the local PostgreSQL and MariaDB servers and a SQLite file: nothing is skipped.
+ * (also from a new connection) changes nothing, and a database missing pieces (an index, a foreign key,
+ * the fold function) or behind a grown schema (fields added to schema/) gets exactly those, with
+ * existing rows kept and filled in. Against the local PostgreSQL and MariaDB servers and a SQLite file:
+ * nothing is skipped.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { registryEntry } from '../adapters/registry.ts'
 import { FOLD_FINGERPRINT } from '../adapters/sequelize/fold-sql.ts'
 import {
   createSequelizeAdapter,
-  migrateSequelize,
   type DialectName,
   type SequelizeAdapter,
 } from '../adapters/sequelize/index.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
+import type { Cond } from '../core/query.ts'
 import { schema } from '../core/schema.ts'
-import type { Backend } from '../harness/backend.ts'
-import {
-  scratchDatabase,
-  sequelizeMariadbBackend,
-  sequelizePostgresBackend,
-  sequelizeSqliteBackend,
-  type ScratchDatabase,
-} from '../harness/backends/sequelize.ts'
 import { FAST_SCRYPT } from './helpers.ts'
-import { skipMariadb, skipPostgres } from './servers.ts'
+import { grownSchema } from './schema-copy.ts'
+import { scratchDatabase, skipMariadb, skipPostgres, type TestDatabase } from './servers.ts'
 
-const BACKEND: Record<DialectName, Backend> = {
-  sqlite: sequelizeSqliteBackend,
-  postgres: sequelizePostgresBackend,
-  mariadb: sequelizeMariadbBackend,
-}
-
-async function database(dialect: DialectName): Promise<ScratchDatabase> {
-  const db = await scratchDatabase(dialect, `t${process.pid}`, 'seqmig')
+async function database(dialect: DialectName): Promise<TestDatabase> {
+  const db = await scratchDatabase(`sequelize-${dialect}`, `t${process.pid}`, 'seqmig')
   if ('notRun' in db) assert.fail(db.notRun)
   return db
 }
 
+/** PageView grown by a required string without a default, a text, and a required boolean with one. */
+const GROWN = grownSchema(
+  'page_view.yaml',
+  '  subtitle: { type: string, required: true, max_length: 255 }\n' +
+    '  summary: { type: text }\n' +
+    '  is_featured: { type: boolean, required: true, default: true }\n',
+)
+
 /** What an older database would lack, as statements, and what migrate must say it adds back. */
 function takeAway(d: DialectName): { sql: string[]; added: string[] } {
   const q = (n: string) => (d === 'mariadb' ? `\`${n}\`` : `"${n}"`)
-  const columns = ['title', 'description', 'is_active'].flatMap((c) =>
-    d === 'sqlite' && c !== 'is_active' ? [c, `${c}__fold`] : [c],
+  const columns = ['subtitle', 'summary', 'is_featured'].flatMap((c) =>
+    d === 'sqlite' && c !== 'is_featured' ? [c, `${c}__fold`] : [c],
   )
   const sql = [
     `DROP INDEX ${d === 'mariadb' ? `${q('page_views_is_active_idx')} ON ${q('page_views')}` : q('page_views_is_active_idx')}`,
     `DROP INDEX ${d === 'mariadb' ? `${q('users_role_idx')} ON ${q('users')}` : q('users_role_idx')}`,
-    ...columns.map((c) => `ALTER TABLE ${q('page_views')} DROP COLUMN ${q(c)}`),
   ]
   const added = [
     ...columns.map(
-      (c) => `add column page_views.${c}${c === 'title' ? ' (nullable: the table has rows)' : ''}`,
+      (c) => `add column page_views.${c}${c === 'subtitle' ? ' (nullable: the table has rows)' : ''}`,
     ),
     'create index page_views_is_active_idx',
     'create index users_role_idx',
@@ -78,7 +74,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
     `sequelize-${dialect}: migrate`,
     { skip: dialect === 'postgres' ? skipPostgres : dialect === 'mariadb' && skipMariadb },
     () => {
-      let db: ScratchDatabase
+      let db: TestDatabase
       let adapter: SequelizeAdapter
       before(async () => {
         db = await database(dialect)
@@ -90,7 +86,7 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
       })
 
       it('creates every table, index and key, then finds nothing to do', async () => {
-        const first = await migrateSequelize(adapter)
+        const first = await adapter.migrate()
         for (const e of schema.entities)
           assert.ok(first.includes(`create table ${e.table}`), `${e.table} in ${first.join(', ')}`)
         for (const e of schema.entities)
@@ -107,14 +103,19 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
           first.filter((c) => c.startsWith('add foreign key')).length,
           dialect === 'sqlite' ? 0 : schema.entities.flatMap((e) => e.foreignKeys).length,
         )
-        assert.deepEqual(await migrateSequelize(adapter), [])
+        assert.deepEqual(await adapter.migrate(), [])
         const other = createSequelizeAdapter({ dialect, url: db.url })
         try {
-          assert.deepEqual(await migrateSequelize(other), [], 'a new connection sees the same schema')
+          assert.deepEqual(await other.migrate(), [], 'a new connection sees the same schema')
         } finally {
           await other.close()
         }
-        assert.deepEqual(await BACKEND[dialect].migrate!(db.url), [], 'the harness entry (dbal migrate) too')
+        const entry = await registryEntry(`sequelize-${dialect}`)!.open({ url: db.url })
+        try {
+          assert.deepEqual(await entry.migrate(), [], 'the registry entry (dbal migrate) too')
+        } finally {
+          await entry.close()
+        }
       })
 
       it('adds back what an older database lacks, keeping and filling its rows', async () => {
@@ -128,26 +129,38 @@ for (const dialect of ['sqlite', 'postgres', 'mariadb'] as const) {
         })
         const { sql, added } = takeAway(dialect)
         for (const s of sql) await adapter.db.sequelize.query(s)
-        assert.deepEqual(
-          sorted(await migrateSequelize(adapter)),
-          sorted([
-            ...(dialect === 'sqlite' ? [] : [`create function dbal_fold (${FOLD_FINGERPRINT})`]),
-            ...added,
-          ]),
-        )
-        assert.deepEqual(await migrateSequelize(adapter), [])
-        const row = await client.pages.read(page.id)
-        assert.deepEqual(
-          [row.slug, row.title, row.description, row.isActive],
-          ['kept', null, null, true],
-          'the default fills the rows that were there',
-        )
-        await client.pages.update(page.id, { title: 'ÉLODIE', description: 'ΌΣΟΣ' })
-        assert.equal(
-          await client.pages.count({ description: { $contains: 'όσοσ' }, title: { $startsWith: 'élo' } }),
-          1,
-          'folding works again',
-        )
+        const grown = createSequelizeAdapter({ dialect, url: db.url, schema: GROWN })
+        try {
+          assert.deepEqual(
+            sorted(await grown.migrate()),
+            sorted([
+              ...(dialect === 'sqlite' ? [] : [`create function dbal_fold (${FOLD_FINGERPRINT})`]),
+              ...added,
+            ]),
+          )
+          assert.deepEqual(await grown.migrate(), [])
+          assert.deepEqual(await adapter.migrate(), [], 'the old schema finds nothing missing either')
+          const row = await grown.read('PageView', page.id)
+          assert.deepEqual(
+            [row?.slug, row?.title, row?.subtitle, row?.summary, row?.isFeatured],
+            ['kept', 'ÉLODIE', null, null, true],
+            'the default fills the rows that were there',
+          )
+          await grown.update('PageView', page.id, { subtitle: 'ÉLODIE', summary: 'ΌΣΟΣ' })
+          const cmp = (field: string, op: 'contains' | 'startsWith', value: string): Cond => ({
+            kind: 'cmp',
+            field,
+            op,
+            value,
+          })
+          const both: Cond = {
+            kind: 'and',
+            items: [cmp('summary', 'contains', 'όσοσ'), cmp('subtitle', 'startsWith', 'élo')],
+          }
+          assert.equal(await grown.count('PageView', both), 1, 'the new columns fold')
+        } finally {
+          await grown.close()
+        }
         const owner = await client.users.create({ username: 'owner', email: 'owner@example.com' })
         await assert.rejects(
           client.workflows.create({
@@ -181,7 +194,7 @@ describe('sequelize-sqlite: a shadow column added to a table with rows is filled
     const { url, drop } = await database('sqlite')
     const adapter = createSequelizeAdapter({ dialect: 'sqlite', url })
     try {
-      await migrateSequelize(adapter)
+      await adapter.migrate()
       const client = new DBALClient({ adapter, scrypt: FAST_SCRYPT })
       await client.packages.create({
         name: 'ΌΣΟΣ',
@@ -191,7 +204,7 @@ describe('sequelize-sqlite: a shadow column added to a table with rows is filled
       })
       for (const c of ['name__fold', 'author__fold', 'manifest__fold'])
         await adapter.db.sequelize.query(`ALTER TABLE packages DROP COLUMN ${c}`)
-      assert.deepEqual(sorted(await migrateSequelize(adapter)), [
+      assert.deepEqual(sorted(await adapter.migrate()), [
         'add column packages.author__fold',
         'add column packages.manifest__fold',
         'add column packages.name__fold',

@@ -15,14 +15,14 @@ import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import { entityOf, schema } from '../core/schema.ts'
 import { freshAdapter } from '../harness/backend.ts'
-import {
-  sequelizeMariadbBackend,
-  sequelizePostgresBackend,
-  sequelizeSqliteBackend,
-} from '../harness/backends/sequelize.ts'
+import { backendNamed } from '../harness/backends.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
 import { FAST_SCRYPT, T0 } from './helpers.ts'
 import { describeOn } from './servers.ts'
+
+const sequelizeSqliteBackend = backendNamed('sequelize-sqlite')
+const sequelizePostgresBackend = backendNamed('sequelize-postgres')
+const sequelizeMariadbBackend = backendNamed('sequelize-mariadb')
 
 const TAKEN = { code: 'CONFLICT', details: { entity: 'User', unique: ['username'] } }
 

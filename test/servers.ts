@@ -6,14 +6,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe } from 'node:test'
 import type { Backend, Provisioned } from '../harness/backend.ts'
-import { MARIADB } from '../harness/provision/mariadb.ts'
-import { POSTGRES } from '../harness/provision/postgres.ts'
+import { BACKENDS } from '../harness/backends.ts'
+import { registryEntry } from '../adapters/registry.ts'
+import { scratchDatabase as scratchFor, SERVERS } from '../harness/provision/scratch.ts'
 import { findServer, type ServerSpec } from '../harness/provision/servers.ts'
 
-const NEEDED_BY: Record<string, readonly string[]> = {
-  PostgreSQL: ['postgres', 'sequelize-postgres', 'remote-postgres'],
-  MariaDB: ['sequelize-mariadb'],
-}
+/** Server label → the backends that need it, from the registry. */
+const NEEDED_BY: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(SERVERS).map(([name, spec]) => [
+    spec.label,
+    BACKENDS.filter((b) => b.server === name).map((b) => b.name),
+  ]),
+)
 
 /** false when the server's tests must run; otherwise the reason to skip them. */
 export async function skipUnless(spec: ServerSpec): Promise<string | false> {
@@ -24,13 +28,13 @@ export async function skipUnless(spec: ServerSpec): Promise<string | false> {
   return `not run: ${found.notRun}`
 }
 
-export const skipPostgres = await skipUnless(POSTGRES)
-export const skipMariadb = await skipUnless(MARIADB)
+export const skipPostgres = await skipUnless(SERVERS.postgres)
+export const skipMariadb = await skipUnless(SERVERS.mariadb)
 
 /** Why a backend's tests are not run here: never for an embedded one; a server's when it is absent. */
 export function skipFor(b: Backend): string | false {
-  if (b.kind !== 'server') return false
-  return b.name.endsWith('mariadb') ? skipMariadb : skipPostgres
+  if (!b.server) return false
+  return b.server === 'mariadb' ? skipMariadb : skipPostgres
 }
 
 /**
@@ -53,4 +57,24 @@ export function describeOn(
       after(() => p?.cleanup())
       body(() => p ?? assert.fail(`${backend.name} was not provisioned`), backend)
     })
+}
+
+/** A scratch database with a URL (a file for an embedded backend), as tests use one. */
+export interface TestDatabase {
+  readonly url: string
+  readonly where: string
+  drop(): Promise<void>
+}
+
+/** A scratch database for the registered backend `name`, or why it cannot be made here. */
+export async function scratchDatabase(
+  name: string,
+  runId: string,
+  suffix: string,
+): Promise<TestDatabase | { notRun: string }> {
+  const entry = registryEntry(name)
+  if (!entry) throw new Error(`no registered backend named ${name}`)
+  const db = await scratchFor(entry, runId, suffix, 'file')
+  if ('notRun' in db) return db
+  return { ...db, url: db.url ?? ':memory:' }
 }

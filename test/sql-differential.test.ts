@@ -525,7 +525,7 @@ for (const [backend, open] of Object.entries(BACKENDS)) {
         ['transactions on the seam', SEAM] as const,
       ]) {
         it(title, async () => {
-          await b.adapter.clear()
+          await b.adapter.reset()
           const expected = await record(new MemoryAdapter(), scenario)
           const actual = await record(b.adapter, scenario)
           assert.ok(expected.length > 3, 'the scenario ran')

@@ -60,7 +60,7 @@ for (const b of sqlBackends('limits')) {
         const ref = client(new MemoryAdapter())
         await seed(ref)
         const expected = await answer(ref, filter)
-        await o.adapter.clear()
+        await o.adapter.reset()
         const c = client(o.adapter)
         await seed(c)
         let actual: unknown

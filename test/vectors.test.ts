@@ -7,12 +7,14 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from '../core/config-error.ts'
-import { referenceBackend } from '../harness/backends/reference.ts'
+import { backendNamed } from '../harness/backends.ts'
 import { loadDeviations } from '../harness/deviations.ts'
 import type { StepEvent } from '../harness/results.ts'
 import { runFiles } from '../harness/run.ts'
 import { loadVectorFile, loadVectors } from '../harness/vectors/load.ts'
 import { dbal } from './helpers.ts'
+
+const referenceBackend = backendNamed('reference')
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const fixture = (name: string) => here(`./fixtures/vectors/${name}`)

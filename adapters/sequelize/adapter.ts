@@ -4,28 +4,29 @@
  * (or a savepoint inside the caller's), so a failure leaves nothing behind and, on PostgreSQL, does not
  * poison the caller's transaction, matching the reference, which undoes a failed operation and goes on.
  */
-import type { Transaction, WhereOptions } from 'sequelize'
-import { capabilitySet, type Adapter, type Capabilities } from '../../core/adapter.ts'
+import type { Transaction } from 'sequelize'
+import { capabilitySet, type Adapter, type Capabilities, type ManagedAdapter } from '../../core/adapter.ts'
+import { replay, type Write } from '../../core/constraints.ts'
 import { DBALError } from '../../core/errors.ts'
 import type { Cond, ListQuery } from '../../core/query.ts'
-import { entityOf, type Entity } from '../../core/schema.ts'
+import type { Entity } from '../../core/schema.ts'
 import type { Row } from '../../core/validate.ts'
 import { reachesTree, unwindTrees } from './cascade.ts'
 import { rowFromStorage, rowToStorage, shadowValue, toStorage } from './codec.ts'
 import type { Db } from './db.ts'
 import { foldable, shadowAttribute } from './dialect.ts'
-import { blockingReference, danglingFields, firstConflict } from './diagnose.ts'
+import { sequelizeLookup } from './diagnose.ts'
 import {
   foreignKeyOf,
   isForeignKeyViolation,
   isUniqueViolation,
-  missingReferences,
   namesUnique,
-  stillReferenced,
   toDBALError,
   type ErrorContext,
 } from './errors.ts'
-import { fieldAttributes, referencing, targetField } from './models.ts'
+import { migrate } from './migrate.ts'
+import { fieldAttributes } from './models.ts'
+import { emptyAll } from './reset.ts'
 import { findSorted } from './sort.ts'
 
 type Tx = Transaction | undefined
@@ -41,7 +42,9 @@ const NO_HOOKS = { hooks: false, validate: false } as const
 const parentOf = (t: Transaction): Transaction | undefined =>
   (t as Transaction & { parent?: Transaction }).parent
 
-export class SequelizeAdapter implements Adapter {
+const byId = (e: Entity, id: string): Cond => ({ kind: 'cmp', field: e.primary.name, op: 'eq', value: id })
+
+export class SequelizeAdapter implements ManagedAdapter {
   readonly name: string
 
   constructor(
@@ -53,6 +56,27 @@ export class SequelizeAdapter implements Adapter {
 
   async capabilities(): Promise<Capabilities> {
     return capabilitySet(this.db.spec.capabilities)
+  }
+
+  /** Creates or upgrades the schema; returns what changed (empty when it was up to date). */
+  migrate(): Promise<string[]> {
+    return this.db.exclusive(() => migrate(this.db))
+  }
+
+  /** Deletes every row of every table, internal ones included. */
+  reset(): Promise<void> {
+    return emptyAll(this.db)
+  }
+
+  /** What errors.ts needs to know of a failed operation on `entity`. */
+  private ctx(entity: Entity, write?: ErrorContext['write']): ErrorContext {
+    return { schema: this.db.schema, entity, write }
+  }
+
+  /** The reference's error for a failed write, asked of the database (core/constraints.ts). */
+  private async replayed(e: Entity, w: Write, t: Tx, cause: unknown): Promise<DBALError | undefined> {
+    const found = await replay(sequelizeLookup(this.db, t), e, w)
+    return found && new DBALError(found.code, found.details, { cause })
   }
 
   /** Runs in the caller's transaction, or alone on single-connection dialects; errors become DBALErrors. */
@@ -87,27 +111,13 @@ export class SequelizeAdapter implements Adapter {
   }
 
   /** Turns a failed statement into the reference's error, asking the database where it cannot tell. */
-  private async explain(
-    e: unknown,
-    ctx: ErrorContext,
-    t: Tx,
-    what: { row?: Row; id?: string },
-  ): Promise<never> {
-    // SQLite names no key in the reference's order, MariaDB's 1022 none at all: ask.
-    if (isUniqueViolation(e) && what.row && (this.db.spec.diagnose || !namesUnique(e, ctx))) {
-      const fields = await firstConflict(this.db, ctx.entity, what.row, what.id, t)
-      if (fields)
-        throw new DBALError(
-          'CONFLICT',
-          { entity: ctx.entity.name, unique: fields.map((f) => f.name) },
-          { cause: e },
-        )
-    }
-    if (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx) && what.row) {
-      const fields = await danglingFields(this.db, ctx.entity, what.row, t)
-      if (fields.length) throw missingReferences(ctx.entity, fields, e)
-    }
-    throw toDBALError(e, ctx)
+  private async explain(e: unknown, ctx: ErrorContext, t: Tx, w?: Write): Promise<never> {
+    // SQLite names no key in the reference's order nor any foreign key, MariaDB's 1022 no key at all: ask.
+    const ask =
+      (isUniqueViolation(e) && (this.db.spec.diagnose || !namesUnique(e, ctx))) ||
+      (isForeignKeyViolation(e) && !foreignKeyOf(e, ctx))
+    const found = ask && w ? await this.replayed(ctx.entity, w, t, e) : undefined
+    throw found ?? toDBALError(e, ctx)
   }
 
   private async insert(e: Entity, rows: Row[], t: Tx): Promise<void> {
@@ -117,7 +127,8 @@ export class SequelizeAdapter implements Adapter {
         { ...NO_HOOKS, transaction: t, returning: false },
       )
     } catch (err) {
-      await this.explain(err, { entity: e, write: 'insert' }, t, rows.length === 1 ? { row: rows[0] } : {})
+      const w: Write | undefined = rows.length === 1 ? { kind: 'insert', rows } : undefined
+      await this.explain(err, this.ctx(e, 'insert'), t, w)
     }
   }
 
@@ -131,10 +142,9 @@ export class SequelizeAdapter implements Adapter {
         transaction: t,
       })
     } catch (err) {
-      await this.explain(err, { entity: e, write: 'update' }, t, {
-        row: patch,
-        id: typeof ids === 'string' ? ids : undefined,
-      })
+      const w: Write | undefined =
+        typeof ids === 'string' ? { kind: 'patch', filter: byId(e, ids), patch } : undefined
+      await this.explain(err, this.ctx(e, 'update'), t, w)
     }
     await this.followCascades(e, patch, t)
     return n
@@ -143,10 +153,9 @@ export class SequelizeAdapter implements Adapter {
   /** ON UPDATE CASCADE changes a referencing column in the database; its shadow column follows here. */
   private async followCascades(e: Entity, patch: Row, t: Tx): Promise<void> {
     if (this.db.spec.fold !== 'shadow') return
-    for (const { e: re, f } of referencing(e)) {
-      const target = targetField(f)
-      if (f.foreignKey!.onUpdate !== 'cascade' || !foldable(f) || !(target.name in patch)) continue
-      const value = patch[target.name]
+    for (const { entity: re, field: f, targetField, onUpdate } of e.referrers) {
+      if (onUpdate !== 'cascade' || !foldable(f) || !(targetField.name in patch)) continue
+      const value = patch[targetField.name]
       const where = { [f.name]: toStorage(this.db.spec, f, value) }
       await this.db
         .model(re)
@@ -162,37 +171,39 @@ export class SequelizeAdapter implements Adapter {
   }
 
   create(entity: string, row: Row): Promise<Row> {
-    const e = entityOf(entity)
-    return this.single({ entity: e, write: 'insert' }, async (t) => {
+    const e = this.db.entity(entity)
+    return this.single(this.ctx(e, 'insert'), async (t) => {
       await this.insert(e, [row], t)
       return { ...row }
     })
   }
 
   read(entity: string, id: string): Promise<Row | null> {
-    const e = entityOf(entity)
-    return this.run({ entity: e }, (t) => this.readRow(e, id, t))
+    const e = this.db.entity(entity)
+    return this.run(this.ctx(e), (t) => this.readRow(e, id, t))
   }
 
   update(entity: string, id: string, patch: Row): Promise<Row | null> {
-    const e = entityOf(entity)
+    const e = this.db.entity(entity)
     if (Object.keys(patch).length === 0) return this.read(entity, id)
-    return this.atomic({ entity: e, write: 'update' }, async (t) => {
+    return this.atomic(this.ctx(e, 'update'), async (t) => {
       const n = await this.patch(e, id, patch, t)
       return n === 0 ? null : this.readRow(e, id, t)
     })
   }
 
   delete(entity: string, id: string): Promise<boolean> {
-    const e = entityOf(entity)
-    const ctx: ErrorContext = { entity: e, write: 'delete' }
+    const e = this.db.entity(entity)
+    const ctx = this.ctx(e, 'delete')
     const where = { [e.primary.name]: id }
     const unwind = this.unwinds(e)
     const remove = async (t: Tx): Promise<boolean> => {
       if (unwind) await unwindTrees(this.db, e, where, t)
       return (await this.db.model(e).destroy({ where, transaction: t, hooks: false })) > 0
     }
-    return this.blocked(ctx, where, () => (unwind ? this.atomic(ctx, remove) : this.single(ctx, remove)))
+    return this.blocked(ctx, byId(e, id), () =>
+      unwind ? this.atomic(ctx, remove) : this.single(ctx, remove),
+    )
   }
 
   /**
@@ -200,14 +211,16 @@ export class SequelizeAdapter implements Adapter {
    * delete is rolled back (PostgreSQL refuses queries in a failed transaction, SQLite names no key), in
    * the reference's order rather than whichever row the database met first.
    */
-  private async blocked<T>(ctx: ErrorContext, where: WhereOptions, work: () => Promise<T>): Promise<T> {
+  private async blocked<T>(ctx: ErrorContext, filter: Cond, work: () => Promise<T>): Promise<T> {
     try {
       return await work()
     } catch (err) {
       const native = err instanceof DBALError ? err.cause : err
       if (!isForeignKeyViolation(native)) throw err
-      const b = await this.run(ctx, (t) => blockingReference(this.db, ctx.entity, where, t))
-      throw b ? stillReferenced(b.entity.name, b.by, native) : err
+      const found = await this.run(ctx, (t) =>
+        this.replayed(ctx.entity, { kind: 'delete', filter }, t, native),
+      )
+      throw found ?? err
     }
   }
 
@@ -217,8 +230,8 @@ export class SequelizeAdapter implements Adapter {
   }
 
   list(entity: string, q: ListQuery): Promise<{ data: Row[]; total: number }> {
-    const e = entityOf(entity)
-    return this.run({ entity: e }, async (t) => {
+    const e = this.db.entity(entity)
+    return this.run(this.ctx(e), async (t) => {
       const where = this.db.where(e, q.filter)
       const raw = await findSorted(this.db, e, { where, sort: q.sort, offset: q.offset, limit: q.limit }, t)
       const data = raw.map((r) => rowFromStorage(e, r))
@@ -232,16 +245,16 @@ export class SequelizeAdapter implements Adapter {
   }
 
   count(entity: string, filter: Cond): Promise<number> {
-    const e = entityOf(entity)
-    return this.run({ entity: e }, (t) =>
+    const e = this.db.entity(entity)
+    return this.run(this.ctx(e), (t) =>
       this.db.model(e).count({ where: this.db.where(e, filter), transaction: t }),
     )
   }
 
   createMany(entity: string, rows: Row[]): Promise<number> {
-    const e = entityOf(entity)
+    const e = this.db.entity(entity)
     if (rows.length === 0) return Promise.resolve(0)
-    return this.atomic({ entity: e, write: 'insert' }, async (t) => {
+    return this.atomic(this.ctx(e, 'insert'), async (t) => {
       try {
         await this.savepoint(t, async (sp) => {
           for (let i = 0; i < rows.length; i += BULK_CHUNK)
@@ -258,9 +271,9 @@ export class SequelizeAdapter implements Adapter {
   }
 
   updateMany(entity: string, filter: Cond, patch: Row): Promise<number> {
-    const e = entityOf(entity)
+    const e = this.db.entity(entity)
     const pk = e.primary.name
-    return this.atomic({ entity: e, write: 'update' }, async (t) => {
+    return this.atomic(this.ctx(e, 'update'), async (t) => {
       // The matching ids first, in the reference's order: an UPDATE never carries the filter (see
       // filter.ts), and a failure can be replayed row by row.
       const order = [e.createdField, e.primary]
@@ -285,10 +298,10 @@ export class SequelizeAdapter implements Adapter {
   }
 
   deleteMany(entity: string, filter: Cond): Promise<number> {
-    const e = entityOf(entity)
-    const ctx: ErrorContext = { entity: e, write: 'delete' }
+    const e = this.db.entity(entity)
+    const ctx = this.ctx(e, 'delete')
     const where = this.db.where(e, filter)
-    return this.blocked(ctx, where, () =>
+    return this.blocked(ctx, filter, () =>
       this.atomic(ctx, async (t) => {
         // Counted first: rows removed by a cascade from another match would not be counted by the delete.
         const n = await this.db.model(e).count({ where, transaction: t })

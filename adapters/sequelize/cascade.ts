@@ -1,18 +1,16 @@
 /**
- * What a delete takes with it through ON DELETE CASCADE, found by queries. Used to explain SQLite's
- * nameless foreign key errors (diagnose.ts), and on MariaDB to delete a self-referencing tree (components
- * under components) deepest level first: InnoDB refuses a cascade more than 15 levels deep, the
- * reference has no such limit.
+ * On MariaDB, a delete that cascades into a self-referencing tree (components under components) first
+ * deletes that tree deepest level first: InnoDB refuses a cascade more than 15 levels deep, the
+ * reference has no such limit. What the delete takes with it is found by queries.
  */
 import { Op, type Transaction, type WhereOptions } from 'sequelize'
-import { entityOf, schema, type Entity } from '../../core/schema.ts'
+import type { Entity, Reference } from '../../core/schema.ts'
 import type { Row } from '../../core/validate.ts'
-import type { Tables } from './diagnose.ts'
-import { referencing, targetField } from './models.ts'
+import type { Db } from './db.ts'
 
 /** Rows by entity and id (raw, keyed by attribute): the matches of `where` and their cascaded dependants. */
-export async function cascadeClosure(
-  db: Tables,
+async function cascadeClosure(
+  db: Db,
   e: Entity,
   where: WhereOptions,
   t: Transaction | undefined,
@@ -27,48 +25,43 @@ export async function cascadeClosure(
     const fresh = rows.filter((r) => !seen.has(r[ent.primary.name] as string))
     for (const r of fresh) seen.set(r[ent.primary.name] as string, r)
     if (fresh.length === 0) continue
-    for (const { e: re, f } of referencing(ent)) {
-      if (f.foreignKey!.onDelete === 'cascade')
-        queue.push([re, { [f.name]: { [Op.in]: fresh.map((r) => r[targetField(f).name]) } }])
+    for (const r of ent.referrers) {
+      if (r.onDelete === 'cascade')
+        queue.push([r.entity, { [r.field.name]: { [Op.in]: fresh.map((x) => x[r.targetField.name]) } }])
     }
   }
   return doomed
 }
 
-/** Entities with a foreign key to themselves that cascades on delete, and that key's field. */
-const selfCascading = schema.entities.flatMap((x) =>
-  x.foreignKeys
-    .filter((f) => f.foreignKey!.entity === x.name && f.foreignKey!.onDelete === 'cascade')
-    .map((f) => ({ e: x, f })),
-)
+/** A foreign key of an entity to itself that cascades on delete: a tree. */
+const isTree = (r: Reference): boolean => r.target === r.entity && r.onDelete === 'cascade'
 
 /** Can deleting rows of `e` cascade into a self-referencing tree? */
 export function reachesTree(e: Entity): boolean {
-  const seen = new Set<string>()
+  const seen = new Set<Entity>()
   const visit = (x: Entity): boolean => {
-    if (seen.has(x.name)) return false
-    seen.add(x.name)
-    return (
-      selfCascading.some((s) => s.e === x) ||
-      referencing(x).some(({ e: re, f }) => f.foreignKey!.onDelete === 'cascade' && visit(re))
-    )
+    if (seen.has(x)) return false
+    seen.add(x)
+    return x.referrers.some((r) => r.onDelete === 'cascade' && (isTree(r) || visit(r.entity)))
   }
   return visit(e)
 }
 
 /** Deletes the rows a delete of `where` would cascade to in self-referencing trees, leaves first, keeping the tops. */
 export async function unwindTrees(
-  db: Tables,
+  db: Db,
   e: Entity,
   where: WhereOptions,
   t: Transaction | undefined,
 ): Promise<void> {
   const doomed = await cascadeClosure(db, e, where, t)
-  for (const { e: tree, f } of selfCascading) {
+  for (const { entity: tree, field: f, targetField } of db.schema.entities.flatMap((x) =>
+    x.references.filter(isTree),
+  )) {
     const rows = doomed.get(tree.name)
     if (!rows?.size) continue
     const pk = tree.primary.name
-    const key = targetField(f).name
+    const key = targetField.name
     const children = new Map<unknown, string[]>()
     for (const r of rows.values())
       children.set(r[f.name], [...(children.get(r[f.name]) ?? []), r[pk] as string])
@@ -79,7 +72,6 @@ export async function unwindTrees(
     while (levels.at(-1)!.length)
       levels.push(levels.at(-1)!.flatMap((id) => children.get(rows.get(id)![key]) ?? []))
     for (const level of levels.slice(1).reverse())
-      if (level.length)
-        await db.model(entityOf(tree.name)).destroy({ where: { [pk]: level }, transaction: t })
+      if (level.length) await db.model(tree).destroy({ where: { [pk]: level }, transaction: t })
   }
 }

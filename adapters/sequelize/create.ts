@@ -2,23 +2,20 @@
  * The Sequelize adapter's entry points, loaded by index.ts once it knows the sequelize package is
  * there (everything imported from here imports sequelize).
  */
+import type { FactoryOptions } from '../../core/adapter.ts'
+import { schema as projectSchema } from '../../core/schema.ts'
 import { SequelizeAdapter } from './adapter.ts'
 import { connect, type ConnectOptions } from './connect.ts'
 import { Db } from './db.ts'
 import { SPECS } from './dialect.ts'
-import { migrate } from './migrate.ts'
-import { emptyAll } from './reset.ts'
 
 export { toDBALError } from './errors.ts'
 
-export function createSequelizeAdapter(options: ConnectOptions): SequelizeAdapter {
-  return new SequelizeAdapter(new Db(connect(options), SPECS[options.dialect]))
-}
+/** The adapter's options: where to connect, and the schema to serve (default: the project's). */
+export type SequelizeOptions = ConnectOptions & FactoryOptions
 
-export function migrateSequelize(adapter: SequelizeAdapter): Promise<string[]> {
-  return adapter.db.exclusive(() => migrate(adapter.db))
-}
-
-export function emptySequelize(adapter: SequelizeAdapter): Promise<void> {
-  return emptyAll(adapter.db)
+export function createSequelizeAdapter(options: SequelizeOptions): SequelizeAdapter {
+  return new SequelizeAdapter(
+    new Db(connect(options), SPECS[options.dialect], options.schema ?? projectSchema),
+  )
 }

@@ -5,8 +5,9 @@
  * whichever transaction is open on that connection).
  */
 import type { Sequelize, WhereOptions } from 'sequelize'
+import { DBALError } from '../../core/errors.ts'
 import type { Cond } from '../../core/query.ts'
-import { schema, type Entity } from '../../core/schema.ts'
+import type { Entity, Schema } from '../../core/schema.ts'
 import type { DialectSpec } from './dialect.ts'
 import { FilterCompiler } from './filter.ts'
 import { defineModels, type EntityModel } from './models.ts'
@@ -20,14 +21,22 @@ export class Db {
   constructor(
     readonly sequelize: Sequelize,
     readonly spec: DialectSpec,
+    readonly schema: Schema,
   ) {
-    this.models = defineModels(sequelize, spec)
+    this.models = defineModels(sequelize, spec, schema)
     const esc = (v: string) => sequelize.escape(v)
     this.compilers = new Map(schema.entities.map((e) => [e.name, new FilterCompiler(spec, e, esc)]))
   }
 
   model(e: Entity): EntityModel {
     return this.models.get(e.name)!
+  }
+
+  /** The entity of this name in the adapter's schema. */
+  entity(name: string): Entity {
+    const e = this.schema.entity.get(name)
+    if (!e) throw new DBALError('INTERNAL_ERROR', { entity: name, problem: 'unknown entity' })
+    return e
   }
 
   where(e: Entity, c: Cond): WhereOptions {

@@ -12,12 +12,20 @@ import {
   UniqueConstraintError,
   ValidationError,
 } from 'sequelize'
+import { dangling, stillReferenced } from '../../core/constraints.ts'
 import { DBALError, type ErrorDetails } from '../../core/errors.ts'
-import { entityOf, schema, type Entity, type Field } from '../../core/schema.ts'
-import { foreignKeyName, targetField } from './models.ts'
+import {
+  schema as projectSchema,
+  type Constraint,
+  type Entity,
+  type Reference,
+  type Schema,
+} from '../../core/schema.ts'
 
 /** What the adapter was doing: decides which side of a foreign key a violation is on. */
 export interface ErrorContext {
+  /** The adapter's schema; defaults to the project's. */
+  readonly schema?: Schema
   readonly entity: Entity
   readonly write?: 'insert' | 'update' | 'delete'
 }
@@ -32,27 +40,14 @@ interface DriverError {
   fatal?: boolean
 }
 
-type Unique = { entity: Entity; fields: readonly Field[] }
+type Unique = Pick<Constraint, 'entity' | 'fields'>
 
-const uniques = new Map<string, Unique>()
-const foreignKeys = new Map<string, { entity: Entity; field: Field }>()
-/**
- * Unique keys that an ON UPDATE CASCADE writes into (Credential.username from User.username), with the
- * parent's unique key on the renamed column. A rename that would duplicate the child's key duplicates
- * the parent's first (a child's value names an existing parent), and that is what the reference reports.
- */
-const cascadedInto = new Map<string, Unique>()
-for (const e of schema.entities) {
-  uniques.set(`${e.table}_pkey`, { entity: e, fields: [e.primary] })
-  for (const u of e.uniques) uniques.set(u.name, { entity: e, fields: u.fields })
-  for (const f of e.foreignKeys) foreignKeys.set(foreignKeyName(e, f), { entity: e, field: f })
-  for (const u of e.uniques)
-    for (const f of u.fields) {
-      if (f.foreignKey?.onUpdate !== 'cascade') continue
-      const parent = entityOf(f.foreignKey.entity)
-      const key = parent.uniques.find((x) => x.fields.includes(targetField(f)))
-      if (key) cascadedInto.set(u.name, { entity: parent, fields: key.fields })
-    }
+const schemaOf = (ctx?: ErrorContext): Schema => ctx?.schema ?? projectSchema
+
+/** The primary or unique key of this name (schema.constraints: one naming function for DDL and errors). */
+function uniqueKey(s: Schema, name: string): Constraint | undefined {
+  const c = s.constraints.get(name)
+  return c?.kind === 'primary' || c?.kind === 'unique' ? c : undefined
 }
 
 /**
@@ -110,8 +105,8 @@ function isConnectionLoss(e: unknown, d: DriverError): boolean {
 
 /** A child's key a statement on `ctx.entity` duplicated can only be one its cascade writes into. */
 function cascaded(key: string, ctx?: ErrorContext): Unique | undefined {
-  const u = uniques.get(key)
-  const parent = cascadedInto.get(key)
+  const u = uniqueKey(schemaOf(ctx), key)
+  const parent = u?.cascadedFrom
   return parent && ctx && u?.entity !== ctx.entity && parent.entity === ctx.entity ? parent : u
 }
 
@@ -124,10 +119,9 @@ function byTable(d: DriverError, msg: string, ctx?: ErrorContext): Unique | unde
   if (!ctx) return undefined
   // Where the child's key is not known, the first key a cascade from this parent writes into.
   const from = (child?: string) =>
-    [...cascadedInto].find(
-      ([key, p]) =>
-        p.entity === ctx.entity && (child === undefined || uniques.get(key)!.entity.table === child),
-    )?.[1]
+    [...schemaOf(ctx).constraints.values()].find(
+      (c) => c.cascadedFrom?.entity === ctx.entity && (child === undefined || c.entity.table === child),
+    )?.cascadedFrom
   if (d.errno === 1762) return from()
   const table = d.errno === 1022 ? /in table '(?:[^']*\.)?([^'.]+)'/.exec(msg)?.[1] : undefined
   return table && table !== ctx.entity.table ? from(table) : undefined
@@ -145,7 +139,7 @@ function uniqueOf(d: DriverError, ctx?: ErrorContext): Unique | undefined {
   if (d.errno === 1762 || d.errno === 1022) return byTable(d, msg, ctx)
   const m = /UNIQUE constraint failed: (\S+?)\.(.+)$/.exec(d.message ?? '')
   if (!m) return undefined
-  const entity = schema.entities.find((x) => x.table === m[1])
+  const entity = schemaOf(ctx).entities.find((x) => x.table === m[1])
   if (!entity) return undefined
   const columns = m[2]!
     .split(', ')
@@ -166,17 +160,17 @@ function uniqueOf(d: DriverError, ctx?: ErrorContext): Unique | undefined {
 export function foreignKeyOf(
   e: unknown,
   ctx?: ErrorContext,
-): { entity: Entity; field: Field; child: boolean } | undefined {
+): { reference: Reference; child: boolean } | undefined {
   const d = driverError(e)
   const name = d.constraint ?? /CONSTRAINT `([^`]+)`/.exec(d.sqlMessage ?? d.message ?? '')?.[1]
-  const fk = name === undefined ? undefined : foreignKeys.get(name)
+  const fk = name === undefined ? undefined : schemaOf(ctx).constraints.get(name)?.reference
   if (!fk) return undefined
   // mariadb says which side (1452 child, 1451 parent); pg does not, so the operation decides.
   const child =
     d.errno !== undefined
       ? d.errno === 1452 || d.errno === 1216
       : ctx?.write === 'insert' || (ctx?.write === 'update' && ctx.entity === fk.entity)
-  return { ...fk, child }
+  return { reference: fk, child }
 }
 
 const isMariadbDuplicate = (d: DriverError): boolean =>
@@ -189,25 +183,6 @@ export const isUniqueViolation = (e: unknown): boolean =>
 /** Does the violation say which unique key, so that it needs no query to find the reference's answer? */
 export const namesUnique = (e: unknown, ctx?: ErrorContext): boolean =>
   uniqueOf(driverError(e), ctx) !== undefined
-
-/** A dangling reference: VALIDATION_ERROR naming the fields, as the reference reports it. */
-export const missingReferences = (entity: Entity, fields: readonly Field[], cause?: unknown): DBALError =>
-  new DBALError(
-    'VALIDATION_ERROR',
-    {
-      entity: entity.name,
-      fields: fields.map((f) => ({ field: f.name, error: `references a missing ${f.foreignKey!.entity}` })),
-    },
-    { cause },
-  )
-
-/** A delete refused because `by` still references a row of `entity`. */
-export const stillReferenced = (
-  entity: string,
-  by: { entity: Entity; field: Field },
-  cause?: unknown,
-): DBALError =>
-  new DBALError('CONFLICT', { entity, referencedBy: `${by.entity.name}.${by.field.name}` }, { cause })
 
 export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   if (e instanceof DBALError) return e
@@ -223,8 +198,8 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   }
   if (e instanceof ForeignKeyConstraintError) {
     const fk = foreignKeyOf(e, ctx)
-    if (fk?.child) return missingReferences(fk.entity, [fk.field], e)
-    if (fk) return stillReferenced(entityOf(fk.field.foreignKey!.entity).name, fk, e)
+    if (fk?.child) return dangling(fk.reference.entity, [fk.reference.field], e)
+    if (fk) return stillReferenced(fk.reference, e)
     return ctx?.write === 'delete'
       ? new DBALError('CONFLICT', base, { cause: e })
       : new DBALError('VALIDATION_ERROR', { ...base, fields: [] }, { cause: e })

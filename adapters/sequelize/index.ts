@@ -2,7 +2,7 @@
  * The Sequelize adapter: one class for PostgreSQL (pg), MariaDB (mariadb) and SQLite (sqlite3).
  *
  *   const adapter = createSequelizeAdapter({ dialect: 'postgres', url: 'postgres://...' })
- *   await migrateSequelize(adapter)          // creates or upgrades the schema; [] when up to date
+ *   await adapter.migrate()                  // creates or upgrades the schema; [] when up to date
  *   const client = new DBALClient({ adapter })
  *
  * sequelize is an optional peer dependency imported by most files here, so the implementation is
@@ -12,12 +12,13 @@
 import type { DBALError } from '../../core/errors.ts'
 import { isMissing, MissingPeerError } from '../peer.ts'
 import type { SequelizeAdapter } from './adapter.ts'
-import type { ConnectOptions } from './connect.ts'
 import type * as Impl from './create.ts'
+import type { SequelizeOptions } from './create.ts'
 import type { ErrorContext } from './errors.ts'
 
 export type { SequelizeAdapter } from './adapter.ts'
 export type { ConnectOptions } from './connect.ts'
+export type { SequelizeOptions } from './create.ts'
 export { DIALECTS, type DialectName } from './dialect.ts'
 
 const impl: typeof Impl | { missing: unknown } = await import('./create.ts').catch((e: unknown) => {
@@ -30,19 +31,12 @@ function need(): typeof Impl {
   return impl
 }
 
-export function createSequelizeAdapter(options: ConnectOptions): SequelizeAdapter {
+export function createSequelizeAdapter(options: SequelizeOptions): SequelizeAdapter {
   return need().createSequelizeAdapter(options)
 }
 
-/** Creates or upgrades the schema; returns what changed (empty when it was up to date). */
-export function migrateSequelize(adapter: SequelizeAdapter): Promise<string[]> {
-  return need().migrateSequelize(adapter)
-}
-
-/** Deletes every row of every table (test harnesses). */
-export function emptySequelize(adapter: SequelizeAdapter): Promise<void> {
-  return need().emptySequelize(adapter)
-}
+/** @deprecated `adapter.migrate()`; kept until core/config-load.ts calls it (issue 10). */
+export const migrateSequelize = (adapter: SequelizeAdapter): Promise<string[]> => adapter.migrate()
 
 /** A Sequelize error as the DBALError the contract names (the native error kept as `cause`). */
 export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {

@@ -5,13 +5,13 @@
  * exists: a changed column type is for a hand-written migration.
  */
 import { QueryTypes, type ModelAttributeColumnOptions, type QueryInterface } from 'sequelize'
-import { entityOf, type Entity, type Field } from '../../core/schema.ts'
+import type { Entity, Field } from '../../core/schema.ts'
 import type { Row } from '../../core/validate.ts'
 import { fromStorage, shadowValue } from './codec.ts'
 import type { Db } from './db.ts'
 import { foldable, shadowAttribute, shadowColumn } from './dialect.ts'
 import { foldFingerprintQuery, foldFunctionDdl, FOLD_FINGERPRINT } from './fold-sql.ts'
-import { dependencyOrder, foreignKeyName, indexesOf } from './models.ts'
+import { indexesOf } from './models.ts'
 
 type Column = ModelAttributeColumnOptions & { field: string }
 
@@ -56,7 +56,7 @@ async function tables(db: Db, qi: QueryInterface): Promise<string[]> {
   )
   const options =
     db.spec.name === 'mariadb' ? { engine: 'InnoDB', charset: 'utf8mb4', collate: 'utf8mb4_nopad_bin' } : {}
-  for (const e of dependencyOrder()) {
+  for (const e of db.schema.creationOrder) {
     const cols = columns(db, e)
     if (!existing.has(e.table)) {
       await qi.createTable(e.table, Object.fromEntries(cols.map((c) => [c.field, c])), {
@@ -87,7 +87,7 @@ async function tables(db: Db, qi: QueryInterface): Promise<string[]> {
 
 async function indexes(db: Db, qi: QueryInterface): Promise<string[]> {
   const changes: string[] = []
-  for (const e of dependencyOrder()) {
+  for (const e of db.schema.creationOrder) {
     const existing = new Set(((await qi.showIndex(e.table)) as { name: string }[]).map((i) => i.name))
     for (const i of indexesOf(db.spec, e)) {
       if (existing.has(i.name)) continue
@@ -101,25 +101,23 @@ async function indexes(db: Db, qi: QueryInterface): Promise<string[]> {
 async function foreignKeys(db: Db, qi: QueryInterface): Promise<string[]> {
   if (db.spec.name === 'sqlite') return []
   const changes: string[] = []
-  for (const e of dependencyOrder()) {
+  for (const e of db.schema.creationOrder) {
     const refs = (await qi.getForeignKeyReferencesForTable(e.table)) as {
       constraintName?: string
       constraint_name?: string
     }[]
     const existing = new Set(refs.map((r) => r.constraintName ?? r.constraint_name))
-    for (const f of e.foreignKeys) {
-      const name = foreignKeyName(e, f)
-      if (existing.has(name)) continue
-      const fk = f.foreignKey!
+    for (const r of e.references) {
+      if (existing.has(r.name)) continue
       await qi.addConstraint(e.table, {
         type: 'foreign key',
-        name,
-        fields: [f.column],
-        references: { table: entityOf(fk.entity).table, field: fk.field },
-        onDelete: fk.onDelete.toUpperCase(),
-        onUpdate: fk.onUpdate.toUpperCase(),
+        name: r.name,
+        fields: [r.field.column],
+        references: { table: r.target.table, field: r.targetField.column },
+        onDelete: r.onDelete.toUpperCase(),
+        onUpdate: r.onUpdate.toUpperCase(),
       })
-      changes.push(`add foreign key ${name}`)
+      changes.push(`add foreign key ${r.name}`)
     }
   }
   return changes

@@ -3,7 +3,7 @@
  * are plain SQL strings (see dialect.ts), so Sequelize passes values through untouched (codec.ts).
  */
 import { Model, type ModelAttributeColumnOptions, type ModelStatic, type Sequelize } from 'sequelize'
-import { entityOf, schema, type Entity, type Field, type Index } from '../../core/schema.ts'
+import type { Entity, Field, Index, Schema } from '../../core/schema.ts'
 import { toStorage } from './codec.ts'
 import {
   foldable,
@@ -17,12 +17,6 @@ import {
 
 export type EntityModel = ModelStatic<Model>
 
-/** Name of the foreign key constraint of a field: the name PostgreSQL itself would choose. */
-export const foreignKeyName = (e: Entity, f: Field): string => `${e.table}_${f.column}_fkey`
-
-export const targetField = (f: Field): Field =>
-  entityOf(f.foreignKey!.entity).fields.find((x) => x.column === f.foreignKey!.field)!
-
 const REFERENTIAL = { cascade: 'CASCADE', restrict: 'RESTRICT' } as const
 
 function attribute(d: DialectSpec, e: Entity, f: Field): ModelAttributeColumnOptions {
@@ -34,11 +28,11 @@ function attribute(d: DialectSpec, e: Entity, f: Field): ModelAttributeColumnOpt
   }
   // A default only matters to migrate: it fills a required column added to a table that has rows.
   if (f.required && f.default !== undefined) a.defaultValue = toStorage(d, f, f.default)
-  const fk = f.foreignKey
-  if (fk) {
-    a.references = { model: entityOf(fk.entity).table, key: fk.field }
-    a.onDelete = REFERENTIAL[fk.onDelete]
-    a.onUpdate = REFERENTIAL[fk.onUpdate]
+  const r = e.references.find((x) => x.field === f)
+  if (r) {
+    a.references = { model: r.target.table, key: r.targetField.column }
+    a.onDelete = REFERENTIAL[r.onDelete]
+    a.onUpdate = REFERENTIAL[r.onUpdate]
   }
   return a
 }
@@ -65,7 +59,11 @@ export function indexesOf(
   return [...e.uniques.map(toIndex), ...e.indexes.map(toIndex)]
 }
 
-export function defineModels(sequelize: Sequelize, d: DialectSpec): ReadonlyMap<string, EntityModel> {
+export function defineModels(
+  sequelize: Sequelize,
+  d: DialectSpec,
+  schema: Schema,
+): ReadonlyMap<string, EntityModel> {
   const models = new Map<string, EntityModel>()
   for (const e of schema.entities) {
     const attributes: Record<string, ModelAttributeColumnOptions> = {}
@@ -86,25 +84,5 @@ export function defineModels(sequelize: Sequelize, d: DialectSpec): ReadonlyMap<
   return models
 }
 
-/** Entities ordered so that every referenced entity comes before the ones referencing it. */
-export function dependencyOrder(): Entity[] {
-  const out: Entity[] = []
-  const seen = new Set<string>()
-  const visit = (e: Entity) => {
-    if (seen.has(e.name)) return
-    seen.add(e.name)
-    for (const f of e.foreignKeys) if (f.foreignKey!.entity !== e.name) visit(entityOf(f.foreignKey!.entity))
-    out.push(e)
-  }
-  for (const e of schema.entities) visit(e)
-  return out
-}
-
 /** Attributes a read returns: the entity's fields, never the shadow columns. */
 export const fieldAttributes = (e: Entity): string[] => e.fields.map((f) => f.name)
-
-/** Every foreign key in the schema that points at `target`, with the entity that holds it. */
-export const referencing = (target: Entity): { e: Entity; f: Field }[] =>
-  schema.entities.flatMap((e) =>
-    e.foreignKeys.filter((f) => f.foreignKey!.entity === target.name).map((f) => ({ e, f })),
-  )

@@ -3,16 +3,17 @@
  * driver, an errors.ts and a list of capabilities handed to this class. Writes that fail on a constraint
  * are explained (explain.ts) after their statement was rolled back, so the error is the reference's.
  */
-import { capabilitySet, type Adapter, type Capabilities } from '../../core/adapter.ts'
+import { capabilitySet, type Adapter, type Capabilities, type ManagedAdapter } from '../../core/adapter.ts'
+import { explain, type Fault, type Write } from '../../core/constraints.ts'
 import { DBALError } from '../../core/errors.ts'
 import type { Cond, ListQuery } from '../../core/query.ts'
 import { schema as projectSchema, type Entity, type Schema } from '../../core/schema.ts'
 import type { CapabilityName } from '../../core/types.generated.ts'
 import type { Row } from '../../core/validate.ts'
-import { cascadesOntoItself, referencingFirst } from './ddl.ts'
+import { cascadesOntoItself } from './ddl.ts'
 import { quote, type Dialect } from './dialect.ts'
 import type { Conn, Driver, SqlRow } from './driver.ts'
-import { explain, type Fault, type Lookup, type Write } from './explain.ts'
+import { sqlLookup } from './explain.ts'
 import { migrate, type Catalog, type LiveSchema } from './migrate.ts'
 import { Scope } from './scope.ts'
 import { EntitySql, TOTAL } from './statements.ts'
@@ -51,7 +52,7 @@ interface Shared {
 /** Ids are canonical lowercase UUIDs; anything else cannot exist (and must not reach a uuid column). */
 const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-export class SqlAdapter implements Adapter {
+export class SqlAdapter implements ManagedAdapter {
   readonly name: string
   private readonly shared: Shared
   private readonly scope: Scope
@@ -71,7 +72,7 @@ export class SqlAdapter implements Adapter {
     if (!s) {
       const e = this.shared.schema.entity.get(entity)
       if (!e) throw new DBALError('INTERNAL_ERROR', { entity, problem: 'unknown entity' })
-      const countFirst = this.o.dialect.deleteCountOmitsCascaded && cascadesOntoItself(this.shared.schema, e)
+      const countFirst = this.o.dialect.deleteCountOmitsCascaded && cascadesOntoItself(e)
       this.shared.sql.set(entity, (s = new EntitySql(this.o.dialect, e, countFirst)))
     }
     return s
@@ -86,24 +87,10 @@ export class SqlAdapter implements Adapter {
       : new DBALError('INTERNAL_ERROR', e ? { entity: e.name } : undefined, { cause: err })
   }
 
-  private lookup(): Lookup {
-    const conn = this.scope.conn
-    return {
-      exists: async (e, filter) => {
-        const st = this.sql(e.name).exists(filter)
-        return (await conn.get(st.sql, st.params)) !== undefined
-      },
-      rows: async (e, filter, limit) => {
-        const s = this.sql(e.name)
-        const st = s.select(filter, limit)
-        return (await conn.all(st.sql, st.params)).map((r) => s.codec.decode(r))
-      },
-    }
-  }
-
   private async explained(err: unknown, s: EntitySql, w: Write): Promise<unknown> {
     if (err instanceof DBALError) return err
-    return explain(this.shared.schema, this.lookup(), s.e, this.o.classify(err, s.e), w)
+    const lookup = sqlLookup(this.scope.conn, (e) => this.sql(e.name))
+    return explain(this.shared.schema, lookup, s.e, this.o.classify(err, s.e), w)
   }
 
   /** Runs a read; native errors mapped. Promise chains, not async functions: this is the hot path. */
@@ -264,11 +251,11 @@ export class SqlAdapter implements Adapter {
   }
 
   /**
-   * Empties every table of the schema (the harness's clean database between cases). DELETE in dependency
-   * order rather than TRUNCATE: on small tables it is ~100 times faster on PostgreSQL.
+   * Empties every table of the schema, internal ones included (a clean database between cases). DELETE
+   * in deletion order rather than TRUNCATE: on small tables it is ~100 times faster on PostgreSQL.
    */
-  clear(): Promise<void> {
-    const sqls = referencingFirst(this.shared.schema).map((e) => `DELETE FROM ${quote(e.table)}`)
+  reset(): Promise<void> {
+    const sqls = this.shared.schema.deletionOrder.map((e) => `DELETE FROM ${quote(e.table)}`)
     return this.scope
       .atomic(async (c) => {
         for (const sql of sqls) await c.run(sql, [])

@@ -1,10 +1,11 @@
 /**
  * DDL derived from the schema, never written per entity: tables with their primary key, unique indexes
  * (single unique fields and the YAML's unique indexes), plain indexes, and foreign keys with the YAML's
- * ON DELETE / ON UPDATE actions. Every constraint is named after the schema's derived names, so that a
- * native error naming a constraint maps back to the entity and its fields (`constraints`).
+ * ON DELETE / ON UPDATE actions. Every constraint carries the schema's name for it (core/schema.ts
+ * `constraintName`), so that a native error naming a constraint maps back to the entity and its fields
+ * (`schema.constraints`).
  */
-import type { Entity, Field, Schema } from '../../core/schema.ts'
+import type { Entity, Field, Reference } from '../../core/schema.ts'
 import { quote, type Dialect } from './dialect.ts'
 
 export interface DdlObject {
@@ -16,34 +17,26 @@ export interface DdlObject {
 
 const ACTIONS = { cascade: 'CASCADE', restrict: 'RESTRICT' } as const
 
-export const primaryKeyName = (e: Entity): string => `${e.table}_pkey`
-export const foreignKeyName = (e: Entity, f: Field): string => `${e.table}_${f.column}_fkey`
+const references = (r: Reference): string =>
+  `REFERENCES ${quote(r.target.table)} (${quote(r.targetField.column)}) ON DELETE ${ACTIONS[r.onDelete]} ON UPDATE ${ACTIONS[r.onUpdate]}`
 
-function references(s: Schema, f: Field): string {
-  const fk = f.foreignKey!
-  const target = s.entity.get(fk.entity)!
-  return `REFERENCES ${quote(target.table)} (${quote(fk.field)}) ON DELETE ${ACTIONS[fk.onDelete]} ON UPDATE ${ACTIONS[fk.onUpdate]}`
-}
+const foreignKey = (r: Reference): string =>
+  `CONSTRAINT ${quote(r.name)} FOREIGN KEY (${quote(r.field.column)}) ${references(r)}`
 
 /** A column definition; `adding` to an existing table, a required field without a default stays nullable. */
-function columnDef(d: Dialect, s: Schema, e: Entity, f: Field, adding: boolean): string {
+function columnDef(d: Dialect, e: Entity, f: Field, adding: boolean): string {
   let sql = `${quote(f.column)} ${d.columnType(f)}`
   if (f.required && (!adding || f.default !== undefined)) sql += ' NOT NULL'
   if (f.default !== undefined) sql += ` DEFAULT ${d.literal(f, f.default)}`
-  if (adding && f.foreignKey && d.inlineForeignKeys)
-    sql += ` CONSTRAINT ${quote(foreignKeyName(e, f))} ${references(s, f)}`
+  const r = adding && d.inlineForeignKeys ? e.references.find((x) => x.field === f) : undefined
+  if (r) sql += ` CONSTRAINT ${quote(r.name)} ${references(r)}`
   return sql
 }
 
-export function createTable(d: Dialect, s: Schema, e: Entity): DdlObject {
-  const parts = e.fields.map((f) => columnDef(d, s, e, f, false))
-  parts.push(`CONSTRAINT ${quote(primaryKeyName(e))} PRIMARY KEY (${quote(e.primary.column)})`)
-  if (d.inlineForeignKeys) {
-    for (const f of e.foreignKeys)
-      parts.push(
-        `CONSTRAINT ${quote(foreignKeyName(e, f))} FOREIGN KEY (${quote(f.column)}) ${references(s, f)}`,
-      )
-  }
+export function createTable(d: Dialect, e: Entity): DdlObject {
+  const parts = e.fields.map((f) => columnDef(d, e, f, false))
+  parts.push(`CONSTRAINT ${quote(e.primaryKey)} PRIMARY KEY (${quote(e.primary.column)})`)
+  if (d.inlineForeignKeys) parts.push(...e.references.map(foreignKey))
   return {
     kind: 'table',
     name: e.table,
@@ -51,11 +44,11 @@ export function createTable(d: Dialect, s: Schema, e: Entity): DdlObject {
   }
 }
 
-export function addColumn(d: Dialect, s: Schema, e: Entity, f: Field): DdlObject {
+export function addColumn(d: Dialect, e: Entity, f: Field): DdlObject {
   return {
     kind: 'column',
     name: `${e.table}.${f.column}`,
-    sql: `ALTER TABLE ${quote(e.table)} ADD COLUMN ${columnDef(d, s, e, f, true)}`,
+    sql: `ALTER TABLE ${quote(e.table)} ADD COLUMN ${columnDef(d, e, f, true)}`,
   }
 }
 
@@ -69,51 +62,13 @@ export function indexes(e: Entity): DdlObject[] {
 }
 
 /** Foreign keys added after the tables and unique indexes exist (where the dialect can). */
-export function foreignKeys(d: Dialect, s: Schema, e: Entity): DdlObject[] {
+export function foreignKeys(d: Dialect, e: Entity): DdlObject[] {
   if (d.inlineForeignKeys) return []
-  return e.foreignKeys.map((f) => ({
+  return e.references.map((r) => ({
     kind: 'foreignKey',
-    name: foreignKeyName(e, f),
-    sql: `ALTER TABLE ${quote(e.table)} ADD CONSTRAINT ${quote(foreignKeyName(e, f))} FOREIGN KEY (${quote(f.column)}) ${references(s, f)}`,
+    name: r.name,
+    sql: `ALTER TABLE ${quote(e.table)} ADD ${foreignKey(r)}`,
   }))
-}
-
-export interface Constraint {
-  readonly entity: Entity
-  readonly kind: 'unique' | 'foreignKey'
-  readonly fields: readonly Field[]
-}
-
-const byName = new WeakMap<Schema, ReadonlyMap<string, Constraint>>()
-
-/** Constraint and index name → what it guards, for mapping native errors back to fields. */
-export function constraints(s: Schema): ReadonlyMap<string, Constraint> {
-  let m = byName.get(s)
-  if (!m) {
-    const built = new Map<string, Constraint>()
-    for (const e of s.entities) {
-      built.set(primaryKeyName(e), { entity: e, kind: 'unique', fields: [e.primary] })
-      for (const u of e.uniques) built.set(u.name, { entity: e, kind: 'unique', fields: u.fields })
-      for (const f of e.foreignKeys)
-        built.set(foreignKeyName(e, f), { entity: e, kind: 'foreignKey', fields: [f] })
-    }
-    byName.set(s, (m = built))
-  }
-  return m
-}
-
-/** Entities with the ones that reference others first: the order in which deleting never hits a RESTRICT. */
-export function referencingFirst(s: Schema): Entity[] {
-  const out: Entity[] = []
-  const visit = (e: Entity, path: Set<Entity>) => {
-    if (out.includes(e) || path.has(e)) return
-    path.add(e)
-    for (const re of s.entities)
-      if (re !== e && re.foreignKeys.some((f) => f.foreignKey!.entity === e.name)) visit(re, path)
-    out.push(e)
-  }
-  for (const e of s.entities) visit(e, new Set())
-  return out
 }
 
 /**
@@ -121,17 +76,15 @@ export function referencingFirst(s: Schema): Entity[] {
  * component's subtree) or through other tables. On such an entity a DELETE may find some of the rows
  * it matched already gone.
  */
-export function cascadesOntoItself(s: Schema, e: Entity): boolean {
+export function cascadesOntoItself(e: Entity): boolean {
   const seen = new Set<Entity>()
   const reach = (from: Entity): boolean =>
-    s.entities.some((re) =>
-      re.foreignKeys.some((f) => {
-        if (f.foreignKey!.entity !== from.name || f.foreignKey!.onDelete !== 'cascade') return false
-        if (re === e) return true
-        if (seen.has(re)) return false
-        seen.add(re)
-        return reach(re)
-      }),
-    )
+    from.referrers.some((r) => {
+      if (r.onDelete !== 'cascade') return false
+      if (r.entity === e) return true
+      if (seen.has(r.entity)) return false
+      seen.add(r.entity)
+      return reach(r.entity)
+    })
   return reach(e)
 }

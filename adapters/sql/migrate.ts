@@ -36,13 +36,13 @@ const VERBS: Readonly<Record<DdlObject['kind'], string>> = {
 /** The statements that bring the live schema up to `s`, in an order that satisfies dependencies. */
 export function plan(d: Dialect, s: Schema, live: LiveSchema): DdlObject[] {
   const out: DdlObject[] = []
-  for (const e of s.entities) {
+  for (const e of s.creationOrder) {
     const columns = live.tables.get(e.table)
-    if (!columns) out.push(createTable(d, s, e))
-    else for (const f of e.fields) if (!columns.has(f.column)) out.push(addColumn(d, s, e, f))
+    if (!columns) out.push(createTable(d, e))
+    else for (const f of e.fields) if (!columns.has(f.column)) out.push(addColumn(d, e, f))
   }
-  for (const e of s.entities) out.push(...indexes(e).filter((i) => !live.indexes.has(i.name)))
-  for (const e of s.entities) out.push(...foreignKeys(d, s, e).filter((k) => !live.foreignKeys.has(k.name)))
+  for (const e of s.creationOrder) out.push(...indexes(e).filter((i) => !live.indexes.has(i.name)))
+  for (const e of s.creationOrder) out.push(...foreignKeys(d, e).filter((k) => !live.foreignKeys.has(k.name)))
   return out
 }
 

@@ -11,6 +11,7 @@ export function throughAcl(b: Backend): Backend {
     name: `${b.name}+acl`,
     kind: b.kind,
     description: `${b.description}, through the ACL decorator as the system caller`,
+    ...(b.server ? { server: b.server } : {}),
     env: b.env,
     async provision(runId) {
       const p = await b.provision(runId)

@@ -6,20 +6,20 @@
  * fresh executor on an emptied database; `as:` actors get a session of their own through it.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Adapter, Capabilities } from '../../core/adapter.ts'
 import { DBALError } from '../../core/errors.ts'
 import type { AuthUser, Executor, TransactionOptions } from '../../core/executor.ts'
 import { RemoteExecutor } from '../../adapters/remote/index.ts'
 import { spawnDaemon, type ChildOptions } from '../../daemon/child.ts'
+import { registryEntry } from '../../adapters/registry.ts'
 import type { Backend, Provision, Provisioned } from '../backend.ts'
-import { provisionPostgres } from '../provision/postgres.ts'
-import { redactUrl } from '../provision/redact.ts'
+import { scratchDatabase, SERVERS } from '../provision/scratch.ts'
 
-/** Limits high enough that the suite never meets them, and sessions checked on every request. */
-const HARNESS_CONFIG: ChildOptions['config'] = {
+/**
+ * Limits high enough that the suite never meets them, and sessions checked on every request: what a
+ * daemon to be certified needs (exported for tests that start one themselves).
+ */
+export const HARNESS_CONFIG: ChildOptions['config'] = {
   auth: { session_recheck_ms: 0 },
   limits: {
     rate_per_connection: 1_000_000,
@@ -114,36 +114,29 @@ function executors(
   }
 }
 
-interface Database {
-  readonly backend: ChildOptions['backend']
-  readonly where: string
-  drop(): Promise<void>
-}
-
-function daemonBackend(
-  name: string,
-  kind: Backend['kind'],
-  description: string,
-  database: (runId: string) => Promise<Database | { notRun: string }>,
-  env?: string[],
-): Backend {
+/**
+ * The whole suite through a daemon in a child process that hosts the registered backend `host`, on a
+ * scratch database of its own (a file for an embedded backend: the daemon is another process).
+ */
+export function daemonBackend(name: string, host: string): Backend {
+  const entry = registryEntry(host)!
+  const server = entry.server
   return {
     name,
-    kind,
-    description,
-    ...(env ? { env } : {}),
+    kind: server ? 'server' : 'embedded',
+    description: `The daemon in a child process over ${entry.description}, through the WebSocket bridge`,
+    ...(server ? { server, env: [SERVERS[server].envVar] } : {}),
     async provision(runId): Promise<Provision> {
-      const db = await database(runId)
+      const db = await scratchDatabase(entry, runId, name.replace(/[^a-z0-9]/gi, ''), 'file')
       if ('notRun' in db) return db
-      const child = await spawnDaemon({ backend: db.backend, config: HARNESS_CONFIG }).catch(
-        async (e: unknown) => {
-          await db.drop()
-          throw e
-        },
-      )
+      const backend = { name: host, ...(db.url !== undefined ? { url: db.url } : {}) }
+      const child = await spawnDaemon({ backend, config: HARNESS_CONFIG }).catch(async (e: unknown) => {
+        await db.drop()
+        throw e
+      })
       const ex = executors(child.url, child.token)
       return {
-        where: `daemon ${child.url} (pid ${child.process.pid}) over ${db.where}`,
+        where: `daemon ${child.url} (pid ${child.process.pid}) over ${host} in ${db.where}`,
         ...ex,
         async cleanup() {
           await ex.close()
@@ -155,36 +148,6 @@ function daemonBackend(
     },
   }
 }
-
-export const remoteBackend = daemonBackend(
-  'remote',
-  'embedded',
-  'The daemon in a child process over SQLite, through the WebSocket bridge',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dbal-remote-'))
-    return {
-      backend: { name: 'sqlite', url: join(dir, 'remote.db') },
-      where: 'a SQLite file',
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    }
-  },
-)
-
-export const remotePostgresBackend = daemonBackend(
-  'remote-postgres',
-  'server',
-  'The daemon in a child process over PostgreSQL, through the WebSocket bridge',
-  async (runId) => {
-    const db = await provisionPostgres(runId, 'remote')
-    if ('notRun' in db) return db
-    return {
-      backend: { name: 'postgres', url: db.url },
-      where: `PostgreSQL ${redactUrl(db.url)} (${db.source})`,
-      drop: () => db.drop(),
-    }
-  },
-  ['DBAL_POSTGRES_URL'],
-)
 
 /** A daemon started elsewhere; it must accept `token` as a service token and have test.reset enabled. */
 export function endpointBackend(url: string, token: string | undefined): Backend {

@@ -25,6 +25,18 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '--url URL         the database',
       ],
     },
+    certify: {
+      summary: 'Run the complete suite against an adapter module or a daemon; write a certificate',
+      options: [
+        'MODULE            an adapter module: a .js/.ts file, a folder or a package exporting',
+        '                  createAdapter (or a default factory); see docs/adapters.md',
+        '--endpoint URL    instead of MODULE: a daemon started elsewhere (with test.reset enabled);',
+        '                  --token T or $DBAL_ENDPOINT_TOKEN is its service token',
+        '--vectors PATH    a vector file or folder (repeatable); default: the whole suite',
+        "--deviations DIR  the subject's own ledger of known deviations (YAML, as harness/deviations/)",
+        '--report-dir DIR  where certificate.json, certificate.md and results.jsonl go',
+      ],
+    },
     generate: { summary: 'Regenerate core/types.generated.ts from schema/', options: [] },
     backends: {
       summary: 'List the backends, how each is provisioned, and its environment variables',

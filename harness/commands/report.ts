@@ -6,7 +6,7 @@
 import { inspect } from 'node:util'
 import { ConfigError } from '../../core/config-error.ts'
 import { DBALError } from '../../core/errors.ts'
-import { environmentProblem } from './problems.ts'
+import { environmentProblem } from '../../core/problems.ts'
 
 export const SEE_HELP = 'dbal --help lists the commands and their options'
 const DEBUG_HINT = 'rerun with DBAL_DEBUG=1 for the stack trace'

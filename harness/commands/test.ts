@@ -3,18 +3,18 @@
  * writes reports/results.jsonl and reports/summary.md, and prints a summary per backend and the
  * closing line `N passed, N failed, N skipped`. Exit code 1 on any failure or a required backend not run.
  */
-import { randomBytes } from 'node:crypto'
 import { createWriteStream, mkdirSync, openSync, writeFileSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { renderSummary } from '../../reports/summary.ts'
-import type { Backend, Provision } from '../backend.ts'
+import type { Backend } from '../backend.ts'
 import { loadDeviations } from '../deviations.ts'
 import { Progress } from '../progress.ts'
 import { tallies, tallyLine, type ResultEvent } from '../results.ts'
-import { runFiles } from '../run.ts'
+import { runSuite } from '../suite.ts'
 import { displayPath, loadVectors } from '../vectors/load.ts'
-import { inputError } from './problems.ts'
+import { sizeOf } from '../vectors/model.ts'
+import { inputError } from '../../core/problems.ts'
 
 export interface TestOptions {
   readonly backends: readonly Backend[]
@@ -25,7 +25,6 @@ export interface TestOptions {
 }
 
 const MAX_LISTED = 50
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
 
 /**
  * The report folder and results.jsonl, opened before anything runs: a folder that cannot be written
@@ -45,76 +44,28 @@ function openResults(dir: string): WriteStream {
 }
 
 export async function testCommand(o: TestOptions): Promise<number> {
-  const started = Date.now()
   const files = loadVectors(o.vectors)
-  const deviations = loadDeviations()
-  const runId = `${new Date(started).toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(3).toString('hex')}`
   const jsonl = openResults(o.reportDir)
   const events: ResultEvent[] = []
   const emit = (e: ResultEvent) => {
     events.push(e)
     jsonl.write(`${JSON.stringify(e)}\n`)
   }
-  const caseCount = files.reduce((n, f) => n + f.cases.length, 0)
-  const stepCount = files.reduce((n, f) => n + f.cases.reduce((m, c) => m + c.steps.length, 0), 0)
-  emit({
-    type: 'run',
-    runId,
-    startedAt: new Date(started).toISOString(),
-    backends: o.backends.map((b) => b.name),
-    vectors: files.map((f) => displayPath(f.path)),
-    node: process.version,
-  })
+  const { cases: caseCount, steps: stepCount } = sizeOf(files)
   o.log(
     `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files on ${o.backends.map((b) => b.name).join(', ')}`,
   )
   const progress = new Progress(new Map(o.backends.map((b) => [b.name, caseCount])))
-  const durations = new Map<string, number>()
-
-  await Promise.all(
-    o.backends.map(async (b) => {
-      const required = o.required.has(b.name)
-      const t0 = Date.now()
-      const prov: Provision = await b
-        .provision(runId)
-        .catch((e: unknown) => ({ notRun: `provisioning failed: ${message(e)}` }))
-      if ('notRun' in prov) {
-        emit({ type: 'backend', backend: b.name, status: 'not-run', required, reason: prov.notRun })
-        return
-      }
-      try {
-        const caps = await runFiles(prov, files, {
-          backend: b.name,
-          deviations,
-          emit,
-          onCase: () => progress.tick(b.name),
-        })
-        emit({
-          type: 'backend',
-          backend: b.name,
-          status: 'run',
-          required,
-          where: prov.where,
-          capabilities: caps,
-        })
-      } catch (e) {
-        emit({
-          type: 'backend',
-          backend: b.name,
-          status: 'not-run',
-          required: true,
-          reason: `aborted: ${message(e)}`,
-        })
-      } finally {
-        durations.set(b.name, Date.now() - t0)
-        await prov
-          .cleanup()
-          .catch((e: unknown) => o.log(`warning: cleanup of ${b.name} failed: ${message(e)}`))
-      }
-    }),
-  )
+  const durations = await runSuite({
+    backends: o.backends,
+    required: o.required,
+    files,
+    deviations: loadDeviations(),
+    emit,
+    onCase: (b) => progress.tick(b),
+    log: o.log,
+  })
   progress.finish()
-  emit({ type: 'end', finishedAt: new Date().toISOString(), durationMs: Date.now() - started })
   jsonl.end()
   try {
     await finished(jsonl)

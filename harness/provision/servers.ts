@@ -5,7 +5,7 @@
  * never see each other.
  */
 import { randomBytes } from 'node:crypto'
-import { redactUrl } from './redact.ts'
+import { shownUrl } from '../../core/url.ts'
 
 export interface ServerSpec {
   /** For messages: PostgreSQL, MariaDB. */
@@ -68,7 +68,7 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
           await ping(spec, fromEnv)
           return { url: fromEnv, source: `$${spec.envVar}`, stop: async () => {} }
         } catch (e) {
-          return { notRun: `${spec.envVar}=${redactUrl(fromEnv)} does not answer: ${message(e)}` }
+          return { notRun: `${spec.envVar}=${shownUrl(fromEnv)} does not answer: ${message(e)}` }
         }
       }
       const reasons: string[] = []
@@ -76,11 +76,11 @@ export function findServer(spec: ServerSpec): Promise<Server | { notRun: string 
         await ping(spec, spec.localUrl)
         return {
           url: spec.localUrl,
-          source: `local server ${redactUrl(spec.localUrl)}`,
+          source: `local server ${shownUrl(spec.localUrl)}`,
           stop: async () => {},
         }
       } catch (e) {
-        reasons.push(`no local ${spec.label} at ${redactUrl(spec.localUrl)} (${message(e)})`)
+        reasons.push(`no local ${spec.label} at ${shownUrl(spec.localUrl)} (${message(e)})`)
       }
       const c = await tryContainer(spec)
       if (typeof c !== 'string') return c

@@ -62,3 +62,15 @@ export interface VectorFile {
   readonly schemaVersion?: string
   readonly cases: readonly Case[]
 }
+
+/** Cases and numbered steps (a transaction's inner steps included: each reports a result). */
+export function sizeOf(files: readonly VectorFile[]): { cases: number; steps: number } {
+  let cases = 0
+  let steps = 0
+  for (const f of files)
+    for (const c of f.cases) {
+      cases++
+      steps += numbered(c.steps).length
+    }
+  return { cases, steps }
+}

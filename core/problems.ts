@@ -3,9 +3,8 @@
  * words that say so. The CLI prints those as one line naming what the user gave; anything else is a bug,
  * whose stack is worth showing. Drivers are recognized by the shape of their errors, never imported.
  */
-import { ConfigError } from '../../core/config-error.ts'
-import { DBALError } from '../../core/errors.ts'
-import { redactUrl } from '../provision/redact.ts'
+import { ConfigError } from './config-error.ts'
+import { DBALError } from './errors.ts'
 
 /** Node's system errors (fs, net, dns) by code. */
 const SYSTEM: Record<string, string> = {
@@ -96,16 +95,6 @@ export function environmentProblem(e: unknown): string | undefined {
         : `${e.message} ${JSON.stringify(e.details ?? {})}`)
     )
   return undefined
-}
-
-/** A URL or path as shown to the user: a URL's password replaced. */
-export const shownUrl = (url: string): string => (URL.canParse(url) ? redactUrl(url) : url)
-
-/** `text` without the password of `url`, should a driver's message repeat it. */
-export function withoutPassword(text: string, url: string): string {
-  const password = URL.canParse(url) ? new URL(url).password : ''
-  if (!password) return text
-  return [password, decodeURIComponent(password)].reduce((t, p) => t.split(p).join('***'), text)
 }
 
 /**

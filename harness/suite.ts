@@ -1,0 +1,89 @@
+/**
+ * One run of the suite on several backends at once, each case on a fresh database, streaming result
+ * events (results.ts): what `dbal test`, runConformance and `dbal certify` share. A backend that cannot
+ * be provisioned, or aborts, is reported as not run with the reason, never as passed.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Backend, Provision } from './backend.ts'
+import type { Deviation } from './deviations.ts'
+import type { ResultEvent } from './results.ts'
+import { runFiles } from './run.ts'
+import { displayPath } from './vectors/load.ts'
+import type { VectorFile } from './vectors/model.ts'
+
+export interface SuiteOptions {
+  readonly backends: readonly Backend[]
+  /** Backends whose not running fails the run. */
+  readonly required: ReadonlySet<string>
+  readonly files: readonly VectorFile[]
+  readonly deviations: readonly Deviation[]
+  readonly emit: (e: ResultEvent) => void
+  /** After each case of a backend, for progress. */
+  readonly onCase?: (backend: string) => void
+  readonly log?: (line: string) => void
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
+
+/** Unique per run (and readable in a database name), so parallel runs never share a database. */
+export const newRunId = (at = new Date()) =>
+  `${at.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(3).toString('hex')}`
+
+/** Runs the suite; returns each backend's wall time in milliseconds. */
+export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
+  const started = Date.now()
+  const runId = newRunId(new Date(started))
+  o.emit({
+    type: 'run',
+    runId,
+    startedAt: new Date(started).toISOString(),
+    backends: o.backends.map((b) => b.name),
+    vectors: o.files.map((f) => displayPath(f.path)),
+    node: process.version,
+  })
+  const durations = new Map<string, number>()
+  await Promise.all(
+    o.backends.map(async (b) => {
+      const required = o.required.has(b.name)
+      const t0 = Date.now()
+      const prov: Provision = await b
+        .provision(runId)
+        .catch((e: unknown) => ({ notRun: `provisioning failed: ${message(e)}` }))
+      if ('notRun' in prov) {
+        o.emit({ type: 'backend', backend: b.name, status: 'not-run', required, reason: prov.notRun })
+        return
+      }
+      try {
+        const caps = await runFiles(prov, o.files, {
+          backend: b.name,
+          deviations: o.deviations,
+          emit: o.emit,
+          onCase: () => o.onCase?.(b.name),
+        })
+        o.emit({
+          type: 'backend',
+          backend: b.name,
+          status: 'run',
+          required,
+          where: prov.where,
+          capabilities: caps,
+        })
+      } catch (e) {
+        o.emit({
+          type: 'backend',
+          backend: b.name,
+          status: 'not-run',
+          required: true,
+          reason: `aborted: ${message(e)}`,
+        })
+      } finally {
+        durations.set(b.name, Date.now() - t0)
+        await prov
+          .cleanup()
+          .catch((e: unknown) => o.log?.(`warning: cleanup of ${b.name} failed: ${message(e)}`))
+      }
+    }),
+  )
+  o.emit({ type: 'end', finishedAt: new Date().toISOString(), durationMs: Date.now() - started })
+  return durations
+}
