@@ -1,15 +1,16 @@
-/** The PostgreSQL adapter: a pg Pool, the shared SQL code, and the PostgreSQL dialect, errors and catalog. */
-import type { Schema } from '../../core/schema.ts'
+/**
+ * The PostgreSQL adapter: a pg Pool (its own or the application's), the shared SQL code, and the
+ * PostgreSQL dialect, errors and catalog.
+ */
+import type { FactoryOptions } from '../../core/adapter.ts'
 import { SQL_CAPABILITIES, SqlAdapter } from '../sql/adapter.ts'
 import { postgresCatalog } from './catalog.ts'
 import { postgresDialect } from './dialect.ts'
 import { openPostgres, type PostgresOptions } from './driver.ts'
 import { classify } from './errors.ts'
 
-export interface PostgresAdapterOptions extends PostgresOptions {
-  /** Defaults to the project's schema/. */
-  readonly schema?: Schema
-}
+/** Where to connect (a URL, or a pg Pool as `pool`: driver.ts) and the schema to serve (default: schema/). */
+export interface PostgresAdapterOptions extends PostgresOptions, FactoryOptions {}
 
 export function postgresAdapter(o: PostgresAdapterOptions): SqlAdapter {
   return new SqlAdapter({

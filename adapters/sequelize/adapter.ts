@@ -81,6 +81,10 @@ export class SequelizeAdapter implements ManagedAdapter {
 
   /** Runs in the caller's transaction, or alone on single-connection dialects; errors become DBALErrors. */
   private async run<T>(ctx: ErrorContext, fn: (t: Tx) => Promise<T>): Promise<T> {
+    // A closed adapter refuses work even when the Sequelize instance (its owner's) is still open; its
+    // own instance, closed, refuses by itself (with the driver's error as the cause).
+    if (this.db.closed && !this.db.ownsSequelize)
+      throw new DBALError('DATABASE_ERROR', { reason: 'adapter closed' })
     try {
       return this.tx ? await fn(this.tx) : await this.db.exclusive(() => fn(undefined))
     } catch (e) {

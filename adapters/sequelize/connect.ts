@@ -1,6 +1,7 @@
 /**
  * A Sequelize instance from a URL, configured so that values come back untouched (codec.ts converts):
- * UTC sessions, MariaDB datetimes as text, matched (not changed) row counts, a statement timeout.
+ * UTC sessions, MariaDB datetimes as text, matched (not changed) row counts, a statement timeout. Or
+ * the application's own instance (the Kysely way), checked for the settings the adapter relies on.
  */
 import { Sequelize, type Options } from 'sequelize'
 import { ConfigError } from '../../core/config-error.ts'
@@ -9,8 +10,22 @@ import { MARIADB_SORT_BYTES, type DialectName } from './dialect.ts'
 
 export interface ConnectOptions {
   readonly dialect: DialectName
-  /** postgres://user:pw@host:port/db, mariadb://user:pw@host:port/db, sqlite::memory: or sqlite:/path/file.db */
-  readonly url: string
+  /**
+   * postgres://user:pw@host:port/db, mariadb://user:pw@host:port/db, sqlite::memory: or sqlite:/path/file.db.
+   * Exactly one of `url` and `sequelize`.
+   */
+  readonly url?: string
+  /**
+   * A ready Sequelize instance of `dialect` instead of a URL; the timeouts and pool size below are then
+   * its own. It must have what connect() sets: `timezone: '+00:00'` (postgres, mariadb) and, for
+   * mariadb, `dialectOptions.foundRows` (UPDATE counts matched rows) and a `typeCast` returning
+   * DATETIME as text (mariadbTypeCast); connect() refuses one without. As with every adapter given
+   * a driver instance, its owner closes it: the adapter's close() leaves it open unless
+   * `closeSequelize: true`.
+   */
+  readonly sequelize?: Sequelize
+  /** With `sequelize`: close that instance when the adapter closes (default false). */
+  readonly closeSequelize?: boolean
   /** Statement timeout in milliseconds (PostgreSQL, MariaDB); default 30 000; 0: none. */
   readonly statementTimeoutMs?: number
   /** Connection timeout in milliseconds; default 10 000. */
@@ -43,16 +58,38 @@ function server(url: string): Pick<Options, 'host' | 'port' | 'username' | 'pass
   }
 }
 
-/** mariadb: DATETIME as its text (codec reads it as UTC); everything else as Sequelize would. */
-function mariadbTypeCast(field: { type: string; string(): string | null }, next: () => unknown): unknown {
+/** mariadb: DATETIME as its text (codec reads it as UTC); everything else as Sequelize would. For a
+ * Sequelize instance of the application's own: `dialectOptions: { typeCast: mariadbTypeCast }`. */
+export function mariadbTypeCast(
+  field: { type: string; string(): string | null },
+  next: () => unknown,
+): unknown {
   return field.type === 'DATETIME' ? field.string() : next()
 }
 
 /** Each dialect's driver: an optional peer dependency, loaded here and handed over, so a missing one is named. */
 const DRIVERS: Record<DialectName, string> = { postgres: 'pg', mariadb: 'mariadb', sqlite: 'sqlite3' }
 
+/** A given instance, if it is of the dialect and has the settings the codec relies on. */
+function given(s: Sequelize, dialect: DialectName): Sequelize {
+  const refuse = (problem: string) => new ConfigError('sequelize', '', problem)
+  if (s.getDialect() !== dialect) throw refuse(`a ${dialect} instance is needed, not ${s.getDialect()}`)
+  if (dialect === 'sqlite') return s
+  // Sequelize's typings leave out the options it keeps on the instance.
+  const options = (s as unknown as { options: Options }).options
+  if (options.timezone !== '+00:00') throw refuse("the instance needs timezone: '+00:00'")
+  const d = (options.dialectOptions ?? {}) as { foundRows?: unknown; typeCast?: unknown }
+  if (dialect === 'mariadb' && (d.foundRows !== true || typeof d.typeCast !== 'function'))
+    throw refuse('a mariadb instance needs dialectOptions foundRows: true and a typeCast for DATETIME')
+  return s
+}
+
 export function connect(o: ConnectOptions): Sequelize {
-  const protocol = o.url.slice(0, o.url.indexOf(':') + 1).toLowerCase()
+  if ((o.url === undefined) === (o.sequelize === undefined))
+    throw new ConfigError('options', '', 'give exactly one of url and sequelize')
+  if (o.sequelize) return given(o.sequelize, o.dialect)
+  const url = o.url!
+  const protocol = url.slice(0, url.indexOf(':') + 1).toLowerCase()
   if (!PROTOCOLS[o.dialect].includes(protocol))
     throw new ConfigError('url', '', `a ${o.dialect} URL starts with ${PROTOCOLS[o.dialect].join(' or ')}`)
   const timeout = o.statementTimeoutMs ?? 30_000
@@ -68,7 +105,7 @@ export function connect(o: ConnectOptions): Sequelize {
       return new Sequelize({
         ...common,
         dialect: 'postgres',
-        ...server(o.url),
+        ...server(url),
         // Sequelize escapes values for standard strings (backslash is literal): make sure the session agrees.
         dialectOptions: {
           statement_timeout: timeout,
@@ -81,7 +118,7 @@ export function connect(o: ConnectOptions): Sequelize {
       return new Sequelize({
         ...common,
         dialect: 'mariadb',
-        ...server(o.url),
+        ...server(url),
         // foundRows: UPDATE reports the rows matched, not only those whose values changed.
         dialectOptions: {
           foundRows: true,
@@ -102,7 +139,7 @@ export function connect(o: ConnectOptions): Sequelize {
       return new Sequelize({
         ...common,
         dialect: 'sqlite',
-        storage: sqliteStorage(o.url),
+        storage: sqliteStorage(url),
         pool: { max: 1, min: 0, idle: Infinity },
       })
   }

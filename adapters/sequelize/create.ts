@@ -16,6 +16,12 @@ export type SequelizeOptions = ConnectOptions & FactoryOptions
 
 export function createSequelizeAdapter(options: SequelizeOptions): SequelizeAdapter {
   return new SequelizeAdapter(
-    new Db(connect(options), SPECS[options.dialect], options.schema ?? projectSchema),
+    new Db(
+      connect(options),
+      SPECS[options.dialect],
+      options.schema ?? projectSchema,
+      // A given instance is its owner's to close (as pg pools and SQLite databases given to theirs).
+      options.sequelize === undefined || options.closeSequelize === true,
+    ),
   )
 }

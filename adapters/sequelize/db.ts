@@ -22,6 +22,8 @@ export class Db {
     readonly sequelize: Sequelize,
     readonly spec: DialectSpec,
     readonly schema: Schema,
+    /** False for a Sequelize instance the application gave and closes itself. */
+    readonly ownsSequelize = true,
   ) {
     this.models = defineModels(sequelize, spec, schema)
     const esc = (v: string) => sequelize.escape(v)
@@ -54,6 +56,7 @@ export class Db {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    if (!this.ownsSequelize) return
     if (this.spec.name === 'sqlite') {
       // Sequelize keeps a sqlite3 handle that failed to open, and closing one never calls back.
       const cm = this.sequelize.connectionManager as unknown as {

@@ -1,7 +1,10 @@
 /**
  * The one place where Sequelize's errors (and the drivers' codes under them: SQLSTATE for pg, errno for
- * mariadb, result codes for sqlite3) become DBALErrors. The original stays as `cause`; details carry only
- * schema names (entity, wire field names), never SQL text, values, URLs or passwords.
+ * mariadb, result codes for sqlite3) become DBALErrors. What a code means is each engine's one table,
+ * shared with the native adapters (adapters/meaning.ts); Sequelize's error classes decide only where
+ * the driver's code says nothing. The original stays as `cause`; details carry only
+ * schema names (entity, wire field names) and the native code, never SQL text, values, URLs or
+ * passwords.
  */
 import {
   BaseError,
@@ -21,6 +24,10 @@ import {
   type Reference,
   type Schema,
 } from '../../core/schema.ts'
+import { mariadbMeaning } from '../mariadb/codes.ts'
+import { ERROR_OF, valueFields, type Meaning } from '../meaning.ts'
+import { CONNECTION_LOST, NETWORK_ERRNO, sqlstateMeaning } from '../postgres/sqlstate.ts'
+import { columnsOf, sqliteMeaning } from '../sqlite/codes.ts'
 
 /** What the adapter was doing: decides which side of a foreign key a violation is on. */
 export interface ErrorContext {
@@ -38,6 +45,10 @@ interface DriverError {
   sqlMessage?: string
   message?: string
   fatal?: boolean
+  /** pg: set on every server error (a SQLSTATE in `code`). */
+  severity?: string
+  /** pg: the column of a refused value. */
+  column?: string
 }
 
 type Unique = Pick<Constraint, 'entity' | 'fields'>
@@ -50,57 +61,45 @@ function uniqueKey(s: Schema, name: string): Constraint | undefined {
   return c?.kind === 'primary' || c?.kind === 'unique' ? c : undefined
 }
 
-/**
- * MariaDB duplicate-key errors that Sequelize leaves as a plain DatabaseError: 1022 (a table named, no
- * key), 1586 and 1859 (a key named), and those raised by an ON UPDATE CASCADE into a child's unique key:
- * 1761 names the child's table and key, 1762 only the parent's table.
- */
-const MARIADB_DUPLICATE = new Set([1022, 1586, 1761, 1762, 1859])
-
 const driverError = (e: unknown): DriverError =>
   ((e instanceof BaseError ? ((e as { parent?: unknown }).parent ?? e) : e) ?? {}) as DriverError
 
-const PG_TIMEOUT = new Set(['57014', '55P03'])
-const MARIADB_TIMEOUT = new Set([1969, 1205, 3024])
-const MARIADB_CONNECTION = new Set([
-  1040, 1053, 1077, 1152, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013,
-])
-const SQLITE_TIMEOUT = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_INTERRUPT'])
-const SQLITE_CONNECTION = new Set([
-  'SQLITE_CANTOPEN',
-  'SQLITE_IOERR',
-  'SQLITE_NOTADB',
-  'SQLITE_FULL',
-  'SQLITE_READONLY',
-])
-const SOCKET = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'ESOCKET',
-  'PROTOCOL_CONNECTION_LOST',
-])
+/** Sequelize's own messages for a closed instance (the drivers' are in the engines' tables). */
+const SEQUELIZE_CLOSED = /connection is closed|connection manager was closed/i
+const SOCKET = /^(ESOCKET|PROTOCOL_CONNECTION_LOST)$/
 
-function isTimeout(e: unknown, d: DriverError): boolean {
-  if (e instanceof TimeoutError || e instanceof ConnectionAcquireTimeoutError) return true
-  if (d.code !== undefined && (PG_TIMEOUT.has(d.code) || SQLITE_TIMEOUT.has(d.code))) return true
-  return d.errno !== undefined && MARIADB_TIMEOUT.has(d.errno)
+/**
+ * The meaning of the driver's code in its engine's one table (postgres/sqlstate.ts, sqlite/codes.ts,
+ * mariadb/codes.ts), so that both families give the same DBALError for the same native condition.
+ */
+function nativeMeaning(d: DriverError): Meaning {
+  const code = d.code ?? ''
+  const message = d.message ?? ''
+  if (code.startsWith('SQLITE_')) return sqliteMeaning(code, message)
+  if (d.severity !== undefined && code.length === 5) return sqlstateMeaning(code)
+  if (NETWORK_ERRNO.test(code) || SOCKET.test(code)) return 'unavailable'
+  if (d.errno !== undefined && d.errno > 0) return mariadbMeaning(d.errno)
+  const closed = CONNECTION_LOST.test(message) || SEQUELIZE_CLOSED.test(message)
+  return closed || sqliteMeaning('', message) === 'unavailable' ? 'unavailable' : 'internal'
 }
 
-function isConnectionLoss(e: unknown, d: DriverError): boolean {
-  if (e instanceof ConnectionError) return true
+/** The engine's table first; Sequelize's error class where the driver's code says nothing. */
+function meaningOf(e: unknown, d: DriverError): Meaning {
+  const m = nativeMeaning(d)
+  if (m !== 'internal') return m
+  if (e instanceof UniqueConstraintError) return 'unique'
+  if (e instanceof ForeignKeyConstraintError) return 'reference'
+  if (e instanceof TimeoutError || e instanceof ConnectionAcquireTimeoutError) return 'timeout'
+  if (e instanceof ConnectionError || d.fatal === true) return 'unavailable'
+  return 'internal'
+}
+
+/** The native code in details, as the native adapters put it: `sqlstate` (pg), else `errno`. */
+function nativeCode(d: DriverError): ErrorDetails {
   const code = d.code ?? ''
-  if (SOCKET.has(code) || SQLITE_CONNECTION.has(code) || /^(08|57P0[1-3]|53300)/.test(code)) return true
-  if (d.errno !== undefined && MARIADB_CONNECTION.has(d.errno)) return true
-  if (d.fatal === true) return true
-  // pg reports a dropped socket and a closed client without a code; sqlite3 a closed database as MISUSE.
-  return /Connection terminated|not queryable|Database is closed|connection is closed|connection manager was closed/i.test(
-    d.message ?? '',
-  )
+  if (d.severity !== undefined && code.length === 5) return { sqlstate: code }
+  if (code.startsWith('SQLITE_') || NETWORK_ERRNO.test(code) || SOCKET.test(code)) return { errno: code }
+  return d.errno !== undefined && d.errno > 0 ? { errno: d.errno } : {}
 }
 
 /** A child's key a statement on `ctx.entity` duplicated can only be one its cascade writes into. */
@@ -173,12 +172,8 @@ export function foreignKeyOf(
   return { reference: fk, child }
 }
 
-const isMariadbDuplicate = (d: DriverError): boolean =>
-  d.errno !== undefined && MARIADB_DUPLICATE.has(d.errno)
-
-export const isForeignKeyViolation = (e: unknown): boolean => e instanceof ForeignKeyConstraintError
-export const isUniqueViolation = (e: unknown): boolean =>
-  e instanceof UniqueConstraintError || isMariadbDuplicate(driverError(e))
+export const isForeignKeyViolation = (e: unknown): boolean => meaningOf(e, driverError(e)) === 'reference'
+export const isUniqueViolation = (e: unknown): boolean => meaningOf(e, driverError(e)) === 'unique'
 
 /** Does the violation say which unique key, so that it needs no query to find the reference's answer? */
 export const namesUnique = (e: unknown, ctx?: ErrorContext): boolean =>
@@ -188,7 +183,8 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   if (e instanceof DBALError) return e
   const d = driverError(e)
   const base: ErrorDetails = ctx ? { entity: ctx.entity.name } : {}
-  if (e instanceof UniqueConstraintError || isMariadbDuplicate(d)) {
+  const meaning = meaningOf(e, d)
+  if (meaning === 'unique') {
     const u = uniqueOf(d, ctx)
     return new DBALError(
       'CONFLICT',
@@ -196,7 +192,7 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
       { cause: e },
     )
   }
-  if (e instanceof ForeignKeyConstraintError) {
+  if (meaning === 'reference') {
     const fk = foreignKeyOf(e, ctx)
     if (fk?.child) return dangling(fk.reference.entity, [fk.reference.field], e)
     if (fk) return stillReferenced(fk.reference, e)
@@ -204,14 +200,17 @@ export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
       ? new DBALError('CONFLICT', base, { cause: e })
       : new DBALError('VALIDATION_ERROR', { ...base, fields: [] }, { cause: e })
   }
-  if (isTimeout(e, d)) return new DBALError('TIMEOUT', base, { cause: e })
-  if (isConnectionLoss(e, d)) return new DBALError('DATABASE_ERROR', base, { cause: e })
-  if (e instanceof ValidationError) {
+  if (meaning === 'required' || meaning === 'invalid') {
+    const column = d.column ?? (d.code?.startsWith('SQLITE_') ? columnsOf(d.message ?? '')[0] : undefined)
+    const fields = valueFields(meaning, ctx?.entity, column)
+    return new DBALError('VALIDATION_ERROR', { ...base, fields, ...nativeCode(d) }, { cause: e })
+  }
+  if (meaning === 'internal' && e instanceof ValidationError) {
     const fields = e.errors.map((x) => ({
       field: x.path ?? '(row)',
       error: x.validatorKey === 'is_null' ? 'is required' : 'is invalid',
     }))
     return new DBALError('VALIDATION_ERROR', { ...base, fields }, { cause: e })
   }
-  return new DBALError('INTERNAL_ERROR', base, { cause: e })
+  return new DBALError(ERROR_OF[meaning], { ...base, ...nativeCode(d) }, { cause: e })
 }

@@ -3,10 +3,12 @@
  * search run inside the query (paging stays exact) and fold exactly like the reference, whatever the
  * server's locale or Unicode version. The table comes from core's foldTable(); a fingerprint of it and
  * of the function's code is stored as the function's comment, so that migrate replaces the function
- * only when either changes.
+ * only when either changes. PostgreSQL's function is adapters/postgres/fold.ts's, MariaDB's is here
+ * (SQLite's sqlite3 has no user functions: the dialect stores folded shadow columns instead).
  */
 import { createHash } from 'node:crypto'
 import { foldTable } from '../../core/text.ts'
+import { foldFunctionSql } from '../postgres/fold.ts'
 import type { DialectName } from './dialect.ts'
 
 const table = foldTable()
@@ -16,10 +18,8 @@ const mariadbLiteral = (s: string) => literal(s.replaceAll('\\', '\\\\'))
 
 export const FOLD_FUNCTION = 'dbal_fold'
 
-const POSTGRES = [
-  `CREATE OR REPLACE FUNCTION ${FOLD_FUNCTION}(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE`,
-  `AS $dbal$ SELECT translate($1, ${literal(table.from)}, ${literal(table.to)}) $dbal$`,
-].join(' ')
+/** PostgreSQL's one definition, shared with the pg and PGlite adapters. */
+const POSTGRES = foldFunctionSql()
 
 const MARIADB_TEXT = 'LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin'
 const nonAscii = [...table.from]
