@@ -17,6 +17,8 @@ export interface OpenOptions extends FactoryOptions {
   readonly poolSize?: number
   /** Statement timeout in milliseconds where the backend has one; 0: none. */
   readonly statementTimeoutMs?: number
+  /** Connection timeout in milliseconds, for a backend on a server. */
+  readonly connectTimeoutMs?: number
 }
 
 export interface AdapterEntry {
@@ -28,6 +30,8 @@ export interface AdapterEntry {
   readonly urls: string
   /** Where users import it from. */
   readonly module: string
+  /** The packages an application installs for it (optional peer dependencies of this package). */
+  readonly peers: readonly string[]
   /** For an embedded backend: the URL of a database file (or folder) inside `dir`. Absent: memory only. */
   fileUrl?(dir: string): string
   /** A new adapter on `url`, not migrated yet. */
@@ -41,6 +45,7 @@ const sequelize = (dialect: 'sqlite' | 'postgres' | 'mariadb') => async (o: Open
     url: o.url ?? 'sqlite::memory:',
     ...(o.poolSize ? { poolMax: o.poolSize } : {}),
     ...(o.statementTimeoutMs !== undefined ? { statementTimeoutMs: o.statementTimeoutMs } : {}),
+    ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
     schema: o.schema,
   })
 }
@@ -51,6 +56,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     description: 'In-memory reference implementation (the oracle)',
     urls: '(none: in memory)',
     module: '@metabuilder/dbal/harness',
+    peers: [],
     async open(o) {
       const { MemoryAdapter } = await import('../reference/memory.ts')
       return new MemoryAdapter({ schema: o.schema })
@@ -61,6 +67,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     description: 'SQLite through better-sqlite3',
     urls: 'a file path, sqlite:path, :memory:',
     module: '@metabuilder/dbal/sqlite',
+    peers: ['better-sqlite3'],
     fileUrl: (dir) => `sqlite:${dir}/dbal.db`,
     async open(o) {
       const { sqliteAdapter, sqliteFilename } = await import('./sqlite/index.ts')
@@ -78,6 +85,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     server: 'postgres',
     urls: 'postgres://user:password@host:port/database',
     module: '@metabuilder/dbal/postgres',
+    peers: ['pg'],
     async open(o) {
       const { postgresAdapter } = await import('./postgres/index.ts')
       if (o.url === undefined) throw new TypeError('postgres needs a url')
@@ -85,6 +93,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
         url: o.url,
         ...(o.poolSize ? { pool: o.poolSize } : {}),
         ...(o.statementTimeoutMs !== undefined ? { statementTimeoutMs: o.statementTimeoutMs } : {}),
+        ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
         schema: o.schema,
       })
     },
@@ -94,10 +103,12 @@ export const REGISTRY: readonly AdapterEntry[] = [
     description: 'PGlite (PostgreSQL in WebAssembly)',
     urls: 'a data directory, pglite:dir',
     module: '@metabuilder/dbal/pglite',
+    peers: ['@electric-sql/pglite'],
     fileUrl: (dir) => `pglite:${dir}/pgdata`,
     async open(o) {
       const { pgliteAdapter } = await import('./pglite/index.ts')
-      const dataDir = o.url?.replace(/^pglite:(\/\/)?/, '')
+      const memory = o.url === undefined || o.url === ':memory:' || o.url === 'memory://'
+      const dataDir = memory ? undefined : o.url!.replace(/^pglite:(\/\/)?/, '')
       return pgliteAdapter({ ...(dataDir ? { dataDir } : {}), schema: o.schema })
     },
   },
@@ -107,6 +118,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     urls: 'sqlite::memory:, sqlite:/path/file.db',
     module: '@metabuilder/dbal/sequelize',
     fileUrl: (dir) => `sqlite:${dir}/dbal.db`,
+    peers: ['sequelize', 'sqlite3'],
     open: sequelize('sqlite'),
   },
   {
@@ -115,6 +127,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     server: 'postgres',
     urls: 'postgres://user:password@host:port/database',
     module: '@metabuilder/dbal/sequelize',
+    peers: ['sequelize', 'pg'],
     open: sequelize('postgres'),
   },
   {
@@ -123,6 +136,7 @@ export const REGISTRY: readonly AdapterEntry[] = [
     server: 'mariadb',
     urls: 'mariadb://user:password@host:port/database',
     module: '@metabuilder/dbal/sequelize',
+    peers: ['sequelize', 'mariadb'],
     open: sequelize('mariadb'),
   },
 ]

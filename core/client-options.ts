@@ -30,10 +30,14 @@ const EXECUTOR_METHODS = Object.keys({
   capabilities: 0,
   close: 0,
 } satisfies Record<keyof Executor, 0>)
-const OPTION_KEYS = Object.keys({ adapter: 0, clock: 0, scrypt: 0, auth: 0, audit: 0 } satisfies Record<
-  keyof ClientOptions,
-  0
->)
+const OPTION_KEYS = Object.keys({
+  adapter: 0,
+  schema: 0,
+  clock: 0,
+  scrypt: 0,
+  auth: 0,
+  audit: 0,
+} satisfies Record<keyof ClientOptions, 0>)
 const AUTH_SHAPE = 'options.auth must be { user: { id, username, role } } or { anonymous: true }'
 
 /** The refusal of `field` (an option's path, `options.x.y`); `problem` says what was expected. */
@@ -89,9 +93,10 @@ export function checkOptions(options: unknown): void {
   for (const key of Object.keys(options))
     if (!OPTION_KEYS.includes(key))
       throw invalidOption(`options.${key}`, `unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`)
-  const { adapter, clock, scrypt, auth, audit } = options
+  const { adapter, schema, clock, scrypt, auth, audit } = options
   if (adapter === undefined) throw invalid('options.adapter is required: an Adapter (sqliteAdapter(), ...)')
   checkAdapter(adapter)
+  checkSchema(schema)
   checkClock(clock)
   if (scrypt !== undefined) checkScrypt(scrypt)
   if (auth !== undefined) checkAuth(auth)
@@ -102,6 +107,13 @@ export function checkAdapter(adapter: unknown): void {
   requireMethods('options.adapter', adapter, ADAPTER_METHODS)
   if (typeof (adapter as { name?: unknown }).name !== 'string')
     throw invalid('options.adapter.name must be a string')
+}
+
+/** A loaded Schema (loadSchema(dir)), not a path or a YAML document. */
+export function checkSchema(schema: unknown): void {
+  if (schema === undefined) return
+  if (!isObject(schema) || !(schema.entity instanceof Map) || !(schema.operations instanceof Map))
+    throw invalid(`options.schema must be a Schema loaded with loadSchema(dir), got ${kind(schema)}`)
 }
 
 export function checkClock(clock: unknown): void {

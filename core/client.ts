@@ -11,17 +11,17 @@ import {
   type Executor,
   type TransactionOptions,
 } from './executor.ts'
-import { OPERATIONS } from './operations/index.ts'
+import { operationsOf } from './operations/index.ts'
 import { inputOf } from './client-args.ts'
 import { checkOptions } from './client-options.ts'
 import { checkConfig, isDesignConfig } from './config-check.ts'
 import { ConfigExecutor } from './config-executor.ts'
 import type { DbalConfig } from './config.ts'
-import { schema } from './schema.ts'
-import type { EntityName, EntityTypes, Namespaces, User } from './types.generated.ts'
+import { schema as defaultSchema, type Schema } from './schema.ts'
+import type { EntityApi, EntityTypes, Namespaces, SpecificApis } from './types.generated.ts'
 import type { Row } from './validate.ts'
 
-export type { AuthUser, ClientOptions, Executor, TransactionOptions }
+export type { AuthUser, ClientOptions, EntityApi, Executor, SpecificApis, TransactionOptions }
 
 export interface Page<T> {
   data: T[]
@@ -40,49 +40,15 @@ export interface ListOptions {
   limit?: number
 }
 
-export interface EntityApi<E extends EntityName> {
-  create(input: EntityTypes[E]['input']): Promise<EntityTypes[E]['row']>
-  read(id: string): Promise<EntityTypes[E]['row']>
-  update(id: string, patch: EntityTypes[E]['patch']): Promise<EntityTypes[E]['row']>
-  delete(id: string): Promise<true>
-  list(options?: ListOptions): Promise<Page<EntityTypes[E]['row']>>
-  count(filter?: Filter): Promise<number>
-  createMany(items: EntityTypes[E]['input'][]): Promise<number>
-  updateMany(filter: Filter, data: EntityTypes[E]['patch']): Promise<number>
-  deleteMany(filter: Filter): Promise<number>
-}
-
 export type TreeNode = EntityTypes['ComponentHierarchy']['row'] & { children: TreeNode[] }
-
-export interface SpecificApis {
-  users: { search(query: string, options?: { limit?: number }): Promise<User[]> }
-  credentials: {
-    set(args: { username: string; password: string }): Promise<true>
-    verify(args: { username: string; password: string }): Promise<true>
-    setFirstLogin(args: { username: string; firstLogin: boolean }): Promise<true>
-    getFirstLogin(args: { username: string }): Promise<boolean>
-    deleteByUsername(args: { username: string }): Promise<true>
-  }
-  sessions: { purgeExpired(): Promise<number>; resolve(token: string): Promise<User> }
-  pages: {
-    readBySlug(slug: string): Promise<EntityTypes['PageView']['row']>
-    listByLevel(level: number): Promise<EntityTypes['PageView']['row'][]>
-  }
-  components: {
-    getTree(pageId: string): Promise<TreeNode[]>
-    reorder(components: { id: string; order: number }[]): Promise<true>
-    move(
-      id: string,
-      newParentId: string | null,
-      order?: number,
-    ): Promise<EntityTypes['ComponentHierarchy']['row']>
-  }
-}
 
 type Api = {
   [N in keyof Namespaces]: EntityApi<Namespaces[N]> &
     (N extends keyof SpecificApis ? SpecificApis[N] : unknown)
 }
+
+/** The schema a configuration names (a remote executor's is the daemon's: the default here). */
+const schemaOf = (options: object): Schema => (options as { schema?: Schema }).schema ?? defaultSchema
 
 export class DBALClient {
   readonly executor: Executor
@@ -101,13 +67,13 @@ export class DBALClient {
       const o = options as ClientOptions | { executor: Executor }
       this.executor = 'executor' in o ? o.executor : new LocalExecutor(o)
     }
-    for (const [entity, ops] of OPERATIONS) {
+    const schema = this.executor instanceof LocalExecutor ? this.executor.schema : schemaOf(options)
+    for (const [entity, ops] of operationsOf(schema)) {
       const ns: Record<string, unknown> = {}
-      for (const name of ops.keys()) {
-        const namespace = schema.entity.get(entity)!.namespace!
-        ns[name] = async (...args: unknown[]) => this.execute(entity, name, inputOf(namespace, name, args))
-      }
-      Object.defineProperty(this, schema.entity.get(entity)!.namespace!, { value: ns, enumerable: true })
+      const namespace = schema.entity.get(entity)!.namespace!
+      for (const [name, { spec }] of ops)
+        ns[name] = async (...args: unknown[]) => this.execute(entity, name, inputOf(namespace, spec, args))
+      Object.defineProperty(this, namespace, { value: ns, enumerable: true })
     }
   }
 

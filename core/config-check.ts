@@ -5,6 +5,7 @@
  */
 import {
   checkAdapter,
+  checkSchema,
   checkAudit,
   checkClock,
   checkScrypt,
@@ -19,6 +20,7 @@ import type { DbalConfig } from './config.ts'
 const KEYS = Object.keys({
   mode: 0,
   adapter: 0,
+  schema: 0,
   database: 0,
   endpoint: 0,
   auth: 0,
@@ -118,6 +120,7 @@ function checkAdapterName(name: string): void {
 /** Throws VALIDATION_ERROR naming the first option of `c` that is wrong. */
 export function checkConfig(c: Record<string, unknown>): void {
   only('options', c, KEYS)
+  checkSchema(c.schema)
   const { mode, adapter, database, endpoint, auth, security, timeouts, migrate } = c
   if (mode === undefined) {
     const why =
@@ -132,7 +135,7 @@ export function checkConfig(c: Record<string, unknown>): void {
   if (remote) {
     checkEndpoint(endpoint)
     // The daemon holds the database, chooses its backend, migrates, audits and hashes passwords.
-    for (const k of ['adapter', 'database', 'security', 'migrate', 'clock', 'scrypt'])
+    for (const k of ['adapter', 'schema', 'database', 'security', 'migrate', 'clock', 'scrypt'])
       if (c[k] !== undefined)
         refuse(`options.${k}`, `options.${k} does not apply with options.endpoint: the daemon has its own`)
     if (auth === undefined)

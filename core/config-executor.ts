@@ -82,6 +82,7 @@ async function local(c: DbalConfig): Promise<Executor> {
       : c.adapter!
   const base = {
     adapter,
+    ...(c.schema ? { schema: c.schema } : {}),
     ...(c.clock ? { clock: c.clock } : {}),
     ...(c.scrypt ? { scrypt: c.scrypt } : {}),
     ...(c.security?.audit ? { audit: c.security.audit } : {}),

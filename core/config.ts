@@ -8,6 +8,7 @@
  * the constructor stays synchronous; createDbal does that first use itself and throws what it finds.
  */
 import type { Adapter } from './adapter.ts'
+import type { Schema } from './schema.ts'
 import type { AuditSink } from './audit.ts'
 import { DBALClient } from './client.ts'
 import { ConfigExecutor } from './config-executor.ts'
@@ -31,6 +32,8 @@ export interface DbalConfig {
   readonly mode: 'development' | 'production'
   /** An Adapter, or the name of one (loaded on first use). Not with `endpoint`, except as a name. */
   readonly adapter?: Adapter | AdapterName
+  /** The loaded schema (loadSchema(dir)) the client validates against; default: the project's schema/. */
+  readonly schema?: Schema
   /** Where a named adapter's data is: a file path or ':memory:' (sqlite), postgres://..., a sequelize URL. */
   readonly database?: { readonly url: string }
   /** A daemon (ws:// or wss://): operations run there, behind its ACL; the daemon holds the database. */

@@ -6,15 +6,15 @@
  */
 import { AclAdapter } from './acl/adapter.ts'
 import { ANONYMOUS, auditActor, SYSTEM, userActor, type Actor } from './acl/actor.ts'
-import { policy } from './acl/policy.ts'
+import { policyOf } from './acl/policy.ts'
 import { requireGrant } from './acl/rules.ts'
 import type { Adapter, Capabilities } from './adapter.ts'
 import type { AuditSink } from './audit.ts'
 import { asDBALError, DBALError } from './errors.ts'
 import type { Context } from './operations/context.ts'
-import { checkInput, OPERATIONS } from './operations/index.ts'
+import { checkInput, operationsOf } from './operations/index.ts'
 import { DEFAULT_SCRYPT, type ScryptParams } from './password.ts'
-import { schema } from './schema.ts'
+import { schema as defaultSchema, type Schema } from './schema.ts'
 import { UUID } from './values.ts'
 
 export interface AuthUser {
@@ -59,6 +59,8 @@ export type AuthContext = { user: AuthUser } | { anonymous: true }
 
 export interface ClientOptions {
   adapter: Adapter
+  /** The loaded schema (loadSchema(dir)) the client validates against; default: the project's schema/. */
+  schema?: Schema
   /** Milliseconds since the epoch (default Date.now): expiry and lockout are tested with a fixed clock. */
   clock?: () => number
   /** scrypt cost for new hashes (default N=16384, r=8, p=1); stored with each hash. */
@@ -73,12 +75,13 @@ export interface ClientOptions {
   audit?: AuditSink
 }
 
-const actorOf = (auth: AuthContext | undefined): Actor =>
-  auth === undefined ? SYSTEM : 'anonymous' in auth ? ANONYMOUS : userActor(auth.user)
+const actorOf = (auth: AuthContext | undefined, schema: Schema): Actor =>
+  auth === undefined ? SYSTEM : 'anonymous' in auth ? ANONYMOUS : userActor(auth.user, schema)
 
 export class LocalExecutor implements Executor {
   readonly actor: Actor
   readonly adapter: Adapter
+  readonly schema: Schema
   /** Runs with the system's access: the trusted caller, and gateway operations once allowed. */
   private readonly trusted: Context
   /** Runs through the ACL decorator; the same as `trusted` for the system caller. */
@@ -88,9 +91,11 @@ export class LocalExecutor implements Executor {
     private readonly options: ClientOptions,
     private readonly tx?: TxState,
   ) {
-    this.actor = actorOf(options.auth)
+    this.schema = options.schema ?? defaultSchema
+    this.actor = actorOf(options.auth, this.schema)
     this.adapter = options.adapter
     this.trusted = {
+      schema: this.schema,
       adapter: options.adapter,
       unchecked: options.adapter,
       now: options.clock ?? Date.now,
@@ -99,7 +104,7 @@ export class LocalExecutor implements Executor {
     this.ctx =
       this.actor.kind === 'system'
         ? this.trusted
-        : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor) }
+        : { ...this.trusted, adapter: new AclAdapter(options.adapter, this.actor, policyOf(this.schema)) }
   }
 
   as(user: AuthUser | 'anonymous'): LocalExecutor {
@@ -143,8 +148,8 @@ export class LocalExecutor implements Executor {
 
   async execute(entity: string, operation: string, input?: unknown): Promise<unknown> {
     if (this.tx?.ended) throw transactionEnded()
-    const e = schema.entity.get(entity)
-    const op = OPERATIONS.get(entity)?.get(operation)
+    const e = this.schema.entity.get(entity)
+    const op = operationsOf(this.schema).get(entity)?.get(operation)
     if (!e || !op)
       throw new DBALError('VALIDATION_ERROR', {
         fields: [{ field: 'operation', error: `unknown operation ${entity}.${operation}` }],
@@ -153,15 +158,16 @@ export class LocalExecutor implements Executor {
     try {
       let ctx = this.ctx
       if (!system) {
-        requireGrant(this.actor, entity, op.spec.acl)
+        const policy = policyOf(this.schema)
+        requireGrant(policy, this.actor, entity, op.spec.acl)
         if (policy.gateways.has(`${entity}.${operation}`)) ctx = this.trusted
       }
-      const result = await op.run(ctx, e, checkInput(e, op.spec, input))
+      const result = await op.run(ctx, e, checkInput(e, op.spec, input), op.spec)
       if (!system) await this.audit(entity, operation, input, result)
       return result
     } catch (err) {
       const error = asDBALError(err)
-      if (!system || schema.errors.get(error.code)!.audit)
+      if (!system || this.schema.errors.get(error.code)!.audit)
         await this.audit(entity, operation, input, undefined, error)
       throw error
     }

@@ -38,7 +38,7 @@ export type {
 } from './adapter.ts'
 export { capabilitySet, isManaged } from './adapter.ts'
 export { loadSchema, schema } from './schema.ts'
-export type { Entity, Field, ForeignKey, Schema } from './schema.ts'
+export type { Entity, Field, ForeignKey, OperationSpec, Param, ParamType, Schema } from './schema.ts'
 export type { Constraint, Reference } from './schema-facts.ts'
 // The contract's constraint errors, as the reference raises them, for adapters that check constraints
 // themselves; and the replay that explains a native constraint error over a small lookup.

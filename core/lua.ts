@@ -4,7 +4,7 @@
  * script, a false negative an escape from the sandbox. It is a first barrier, not the sandbox itself.
  */
 import { DBALError } from './errors.ts'
-import { schema } from './schema.ts'
+import { schema as defaultSchema, type Schema } from './schema.ts'
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
@@ -18,22 +18,37 @@ function pattern(name: string): RegExp {
   return new RegExp(`${base}(?:[.:]\\s*${m}\\b|\\[\\s*(?:"${m}"|'${m}'|\\[=*\\[${m}\\]=*\\])\\s*\\])`)
 }
 
-const FORBIDDEN = schema.lua.forbidden.map((name) => ({ name, re: pattern(name) }))
-const ALLOWED = new Set(schema.lua.allowedGlobals)
+type Rules = { forbidden: { name: string; re: RegExp }[]; allowed: ReadonlySet<string> }
+const compiled = new WeakMap<Schema, Rules>()
+
+/** A schema's Lua rules as patterns, compiled once per schema. */
+function rulesOf(schema: Schema): Rules {
+  let r = compiled.get(schema)
+  if (!r) {
+    r = {
+      forbidden: schema.lua.forbidden.map((name) => ({ name, re: pattern(name) })),
+      allowed: new Set(schema.lua.allowedGlobals),
+    }
+    compiled.set(schema, r)
+  }
+  return r
+}
 
 /** The forbidden names the code mentions. */
-export const forbiddenCalls = (code: string): string[] =>
-  FORBIDDEN.filter((f) => f.re.test(code)).map((f) => f.name)
+export const forbiddenCalls = (code: string, schema: Schema = defaultSchema): string[] =>
+  rulesOf(schema)
+    .forbidden.filter((f) => f.re.test(code))
+    .map((f) => f.name)
 
 /** Throws MALICIOUS_CODE_DETECTED or SANDBOX_VIOLATION; details name what matched, never the code. */
-export function scanLua(code: unknown, allowedGlobals: unknown): void {
+export function scanLua(code: unknown, allowedGlobals: unknown, schema: Schema = defaultSchema): void {
   if (typeof code === 'string') {
-    const found = forbiddenCalls(code)
+    const found = forbiddenCalls(code, schema)
     if (found.length)
       throw new DBALError('MALICIOUS_CODE_DETECTED', { entity: 'LuaScript', field: 'code', matches: found })
   }
   if (Array.isArray(allowedGlobals)) {
-    const outside = allowedGlobals.filter((g) => typeof g === 'string' && !ALLOWED.has(g))
+    const outside = allowedGlobals.filter((g) => typeof g === 'string' && !rulesOf(schema).allowed.has(g))
     if (outside.length)
       throw new DBALError('SANDBOX_VIOLATION', {
         entity: 'LuaScript',

@@ -18,9 +18,11 @@ import {
   type Reference,
   type Unlinked,
 } from './schema-facts.ts'
+import { readOperations, type OperationSpec } from './schema-operations.ts'
 
 export { CONSTRAINT_KINDS, constraintName } from './schema-facts.ts'
 export type { Constraint, ConstraintKind, Reference } from './schema-facts.ts'
+export type { OperationSpec, Param, ParamType } from './schema-operations.ts'
 
 export const FIELD_TYPES = [
   'uuid',
@@ -122,15 +124,6 @@ export interface ErrorSpec {
   readonly retryable: boolean
   readonly audit: boolean
   readonly securityIncident: boolean
-}
-
-export interface OperationSpec {
-  readonly name: string
-  readonly required: readonly string[]
-  readonly optional: readonly string[]
-  readonly rest?: 'fields' | 'patch'
-  readonly output: string
-  readonly acl: string
 }
 
 export interface Schema {
@@ -334,27 +327,6 @@ function readEntity(dir: string, file: string): Unlinked {
   }
 }
 
-function readOperations(r: Reader): Map<string, OperationSpec> {
-  return new Map(
-    r.entries().map(([name, o]) => {
-      o.object(['input', 'output', 'acl'])
-      const i = o.child('input')
-      i.object(['required', 'optional', 'rest'])
-      return [
-        name,
-        {
-          name,
-          required: i.optional('required', (x) => x.strings()) ?? [],
-          optional: i.optional('optional', (x) => x.strings()) ?? [],
-          rest: i.optional('rest', (x) => x.oneOf(['fields', 'patch'] as const)),
-          output: o.child('output').string(),
-          acl: o.child('acl').string(),
-        },
-      ]
-    }),
-  )
-}
-
 export function loadSchema(dir: string): Schema {
   const entities = linkEntities(
     readdirSync(join(dir, 'entities'))
@@ -398,13 +370,13 @@ export function loadSchema(dir: string): Schema {
   )
   const or = readYaml(dir, 'operations.yaml')
   or.object(['common', 'entities'])
-  const common = readOperations(or.child('common'))
+  const common = readOperations(or.child('common'), undefined, entity)
   const specific = or.child('entities')
   const operations = new Map<string, Map<string, OperationSpec>>()
   for (const e of entities) {
     if (e.internal) continue
     const own = specific.has(e.name)
-      ? readOperations(specific.child(e.name))
+      ? readOperations(specific.child(e.name), e, entity)
       : new Map<string, OperationSpec>()
     operations.set(e.name, new Map([...common, ...own]))
   }

@@ -1,5 +1,7 @@
 // Generated from schema/ by `dbal generate`. Do not edit: change schema/ and regenerate.
 
+import type { Filter, Page, Sort, TreeNode } from './client.ts'
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 export type JsonObject = { [key: string]: JsonValue }
 
@@ -195,4 +197,44 @@ export interface Namespaces {
   sessions: 'Session'
   users: 'User'
   workflows: 'Workflow'
+}
+
+/** The operations every entity has, typed by its row, input and patch. */
+export interface EntityApi<E extends EntityName> {
+  create(input: EntityTypes[E]['input']): Promise<EntityTypes[E]['row']>
+  read(id: string): Promise<EntityTypes[E]['row']>
+  update(id: string, patch: EntityTypes[E]['patch']): Promise<EntityTypes[E]['row']>
+  delete(id: string): Promise<true>
+  list(options?: { filter?: Filter; sort?: Sort; page?: number; limit?: number }): Promise<Page<EntityTypes[E]['row']>>
+  count(filter?: Filter): Promise<number>
+  createMany(items: EntityTypes[E]['input'][]): Promise<number>
+  updateMany(filter: Filter, data: EntityTypes[E]['patch']): Promise<number>
+  deleteMany(filter: Filter): Promise<number>
+}
+
+/** Each namespace's own operations. */
+export interface SpecificApis {
+  components: {
+    getTree(pageId: string): Promise<TreeNode[]>
+    reorder(components: { id: string; order: number }[]): Promise<true>
+    move(id: string, newParentId: string | null, order?: number): Promise<EntityTypes['ComponentHierarchy']['row']>
+  }
+  credentials: {
+    set(args: { username: string; password: string }): Promise<true>
+    verify(args: { username: string; password: string }): Promise<true>
+    setFirstLogin(args: { username: string; firstLogin: boolean }): Promise<true>
+    getFirstLogin(args: { username: string }): Promise<boolean>
+    deleteByUsername(args: { username: string }): Promise<true>
+  }
+  pages: {
+    readBySlug(slug: string): Promise<EntityTypes['PageView']['row']>
+    listByLevel(level: number): Promise<EntityTypes['PageView']['row'][]>
+  }
+  sessions: {
+    purgeExpired(): Promise<number>
+    resolve(token: string): Promise<User>
+  }
+  users: {
+    search(query: string, options?: { limit?: number }): Promise<EntityTypes['User']['row'][]>
+  }
 }

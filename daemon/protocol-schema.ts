@@ -27,7 +27,8 @@ const obj = (properties: Json, required: string[], extra: Json = {}): Json => ({
 const OUTPUTS: Record<string, Json> = {
   entity: ref('row'),
   user: ref('row'),
-  boolean: { const: true },
+  true: { const: true },
+  boolean: { type: 'boolean' },
   integer: { type: 'integer', minimum: 0 },
   entities: { type: 'array', items: ref('row') },
   tree: { type: 'array', items: ref('treeNode') },
@@ -48,8 +49,7 @@ function results(): Json {
   for (const m of OPERATION_METHODS) {
     const { entity, operation } = operationOf(m)!
     const kind = schema.operations.get(entity)!.get(operation)!.output
-    // getFirstLogin answers a boolean that may be false.
-    out[m] = kind === 'boolean' && operation.startsWith('get') ? { type: 'boolean' } : (OUTPUTS[kind] ?? {})
+    out[m] = OUTPUTS[kind] ?? {}
   }
   out[METHODS.login] = ref('whoami')
   out[METHODS.whoami] = ref('whoami')

@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { remoteClient } from '../adapters/remote/index.ts'
+import { inputOf, signatureOf } from '../core/client-args.ts'
 import { DBALError } from '../core/errors.ts'
+import { schema } from '../core/schema.ts'
 import { testDaemon } from './daemon-helpers.ts'
 import { newUser, rejects, testClient } from './helpers.ts'
 
@@ -49,6 +51,41 @@ describe('typed methods called with arguments of the wrong shape', () => {
       'credentials.set takes one argument object',
     )
     await wrongShape(client.users.create('alice' as never), 'input', 'users.create takes one argument object')
+  })
+  it('every positional signature comes from schema/operations.yaml', async () => {
+    const { client } = testClient()
+    await wrongShape(
+      client.components.move(7 as never, null),
+      'id',
+      'components.move takes (id, newParentId, order?)',
+    )
+    await wrongShape(client.users.search(5 as never), 'query', 'users.search takes (query, options?)')
+    await wrongShape(client.components.getTree(1 as never), 'pageId', 'components.getTree takes (pageId)')
+    await wrongShape(client.sessions.resolve(undefined as never), 'token', 'sessions.resolve takes (token)')
+    await wrongShape(client.users.search('al', 3 as never), 'options', 'options must be an object')
+  })
+  it('maps positional arguments onto the input object as the spec says', () => {
+    const ops = schema.operations
+    const spec = (e: string, o: string) => ops.get(e)!.get(o)!
+    const id = '00000000-0000-4000-8000-000000000001'
+    assert.deepEqual(inputOf('users', spec('User', 'update'), [id, { id: 'other', role: 'admin' }]), {
+      id,
+      role: 'admin',
+    })
+    assert.deepEqual(inputOf('users', spec('User', 'search'), ['al', { limit: 2 }]), {
+      query: 'al',
+      limit: 2,
+    })
+    assert.deepEqual(inputOf('components', spec('ComponentHierarchy', 'move'), [id, null]), {
+      id,
+      newParentId: null,
+    })
+    assert.deepEqual(inputOf('users', spec('User', 'count'), []), {})
+    assert.deepEqual(inputOf('users', spec('User', 'updateMany'), [{ a: 1 }, { b: 2 }]), {
+      filter: { a: 1 },
+      data: { b: 2 },
+    })
+    assert.equal(signatureOf(spec('ComponentHierarchy', 'move')), '(id, newParentId, order?)')
   })
   it('the right shapes still work', async () => {
     const { client } = testClient()

@@ -1,9 +1,9 @@
 /** Who is calling: the trusted system, an anonymous caller, or a user with a role. */
 import { DBALError } from '../errors.ts'
-import { entityOf } from '../schema.ts'
+import { schema as defaultSchema, type Schema } from '../schema.ts'
 import { codePointLength } from '../text.ts'
 import { UUID } from '../values.ts'
-import { policy } from './policy.ts'
+import { policyOf } from './policy.ts'
 
 export type Actor =
   | { readonly kind: 'system' }
@@ -13,14 +13,18 @@ export type Actor =
 export const SYSTEM: Actor = { kind: 'system' }
 export const ANONYMOUS: Actor = { kind: 'anonymous' }
 
-const USERNAME_MAX = entityOf('User').field.get('username')!.maxLength!
-
 /**
  * A user as the ACL sees it: a UUID, a username a User row could hold, a role the policy ranks. The
  * actor goes into every audit record, so nothing else (a megabyte of "username") may reach the log.
  */
-export function userActor(user: { id?: unknown; username?: unknown; role?: unknown }): Actor {
+export function userActor(
+  user: { id?: unknown; username?: unknown; role?: unknown },
+  schema: Schema = defaultSchema,
+): Actor {
   const { id, username, role } = user ?? {}
+  // A username longer than User.username's limit cannot be a user's.
+  const policy = policyOf(schema)
+  const USERNAME_MAX = schema.entity.get('User')!.field.get('username')!.maxLength!
   const problem =
     typeof id !== 'string'
       ? ['id', id === undefined ? 'is missing' : 'must be a string']

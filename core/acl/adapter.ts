@@ -12,7 +12,7 @@ import type { Adapter, Capabilities } from '../adapter.ts'
 import { and, type Cond, type ListQuery } from '../query.ts'
 import type { Row } from '../validate.ts'
 import type { Actor } from './actor.ts'
-import { policy } from './policy.ts'
+import { policy as defaultPolicy, type Policy } from './policy.ts'
 import { checkRole, forbidden, requireGrant, rowAllowed, rowFilter } from './rules.ts'
 
 export class AclAdapter implements Adapter {
@@ -21,6 +21,8 @@ export class AclAdapter implements Adapter {
   constructor(
     private readonly inner: Adapter,
     private readonly actor: Actor,
+    /** The schema's policy (policyOf(schema)); default: the project's schema/acl.yaml. */
+    private readonly policy: Policy = defaultPolicy,
   ) {
     this.name = `acl(${inner.name})`
   }
@@ -31,9 +33,10 @@ export class AclAdapter implements Adapter {
 
   /** The row by id if the actor's grant for `cls` covers it; FORBIDDEN if it exists but is not covered. */
   private async target(entity: string, id: string, cls: string) {
-    const g = requireGrant(this.actor, entity, cls)
+    const g = requireGrant(this.policy, this.actor, entity, cls)
     const row = await this.inner.read(entity, id)
-    if (row && !rowAllowed(this.actor, g, row)) throw forbidden(entity, cls, 'row outside your access')
+    if (row && !rowAllowed(this.policy, this.actor, g, row))
+      throw forbidden(entity, cls, 'row outside your access')
     return { g, row }
   }
 
@@ -51,7 +54,15 @@ export class AclAdapter implements Adapter {
 
   async create(entity: string, row: Row): Promise<Row> {
     const a = await this.storedActor(entity, 'create', row.role)
-    checkRole(a, requireGrant(a, entity, 'create'), entity, 'create', row.role, undefined)
+    checkRole(
+      this.policy,
+      a,
+      requireGrant(this.policy, a, entity, 'create'),
+      entity,
+      'create',
+      row.role,
+      undefined,
+    )
     return this.inner.create(entity, row)
   }
 
@@ -63,7 +74,7 @@ export class AclAdapter implements Adapter {
     const a = await this.storedActor(entity, 'update', patch.role)
     const { g, row } = await new AclAdapter(this.inner, a).target(entity, id, 'update')
     if (!row) return null
-    checkRole(a, g, entity, 'update', patch.role, row)
+    checkRole(this.policy, a, g, entity, 'update', patch.role, row)
     return this.inner.update(entity, id, patch)
   }
 
@@ -73,8 +84,8 @@ export class AclAdapter implements Adapter {
   }
 
   private scoped(entity: string, cls: string, filter: Cond) {
-    const g = requireGrant(this.actor, entity, cls)
-    return { g, filter: and(rowFilter(this.actor, g), filter) }
+    const g = requireGrant(this.policy, this.actor, entity, cls)
+    return { g, filter: and(rowFilter(this.policy, this.actor, g), filter) }
   }
 
   list(entity: string, q: ListQuery) {
@@ -87,8 +98,8 @@ export class AclAdapter implements Adapter {
 
   async createMany(entity: string, rows: Row[]): Promise<number> {
     const a = await this.storedActor(entity, 'create', rows.find((r) => r.role !== undefined)?.role)
-    const g = requireGrant(a, entity, 'create')
-    for (const r of rows) checkRole(a, g, entity, 'create', r.role, undefined)
+    const g = requireGrant(this.policy, a, entity, 'create')
+    for (const r of rows) checkRole(this.policy, a, g, entity, 'create', r.role, undefined)
     return this.inner.createMany(entity, rows)
   }
 
@@ -96,7 +107,7 @@ export class AclAdapter implements Adapter {
     const a = await this.storedActor(entity, 'update', patch.role)
     const s = new AclAdapter(this.inner, a).scoped(entity, 'update', filter)
     if (patch.role !== undefined) {
-      checkRole(a, s.g, entity, 'update', patch.role, undefined)
+      checkRole(this.policy, a, s.g, entity, 'update', patch.role, undefined)
       // `unchanged` grants cover only the actor's own row, whose stored role `a` now holds.
       if (s.g.role === 'unchanged' && a.kind === 'user' && patch.role !== a.role)
         throw forbidden(entity, 'update', 'role cannot be changed')
@@ -106,7 +117,7 @@ export class AclAdapter implements Adapter {
         { kind: 'not', item: { kind: 'cmp', field: 'role', op: 'eq', value: patch.role } },
       )
       if (
-        policy.ownRoleLocked &&
+        this.policy.ownRoleLocked &&
         a.kind === 'user' &&
         (await this.inner.count(entity, and(s.filter, ownChanged)))
       )

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { Reader } from '../config-error.ts'
-import { SCHEMA_DIR, schema } from '../schema.ts'
+import { schema as defaultSchema, type Schema } from '../schema.ts'
 
 export const ROW_RULES = ['self', 'rank_at_most_own', 'level_at_most_own'] as const
 export const ROLE_RULES = ['at_most_own', 'user_only', 'unchanged'] as const
@@ -28,8 +28,9 @@ export interface Policy {
   readonly ownRoleLocked: boolean
 }
 
-export function loadPolicy(dir = SCHEMA_DIR): Policy {
-  const file = join(dir, 'acl.yaml')
+/** `schema`'s acl.yaml (in its folder), checked against its entities and operations. */
+export function loadPolicy(schema: Schema = defaultSchema): Policy {
+  const file = join(schema.dir, 'acl.yaml')
   const r = new Reader(file, '', parse(readFileSync(file, 'utf8')))
   r.object(['callers', 'entities', 'gateways', 'own_role_locked'])
   const callers = new Map(
@@ -77,4 +78,13 @@ export function loadPolicy(dir = SCHEMA_DIR): Policy {
   return { file, callers, grants, gateways, ownRoleLocked: r.child('own_role_locked').boolean() }
 }
 
-export const policy: Policy = loadPolicy()
+const loaded = new WeakMap<Schema, Policy>()
+
+/** A schema's policy, loaded once per schema. */
+export function policyOf(schema: Schema): Policy {
+  let p = loaded.get(schema)
+  if (!p) loaded.set(schema, (p = loadPolicy(schema)))
+  return p
+}
+
+export const policy: Policy = policyOf(defaultSchema)

@@ -1,13 +1,15 @@
-/** What every operation gets: the adapter, the clock, the password parameters. */
+/** What every operation gets: the schema, the adapter, the clock, the password parameters. */
 import type { Adapter } from '../adapter.ts'
 import { DBALError } from '../errors.ts'
 import { and, parseFilter, type Cond } from '../query.ts'
-import type { Entity } from '../schema.ts'
+import type { Entity, Schema } from '../schema.ts'
 import type { ScryptParams } from '../password.ts'
 import type { Row } from '../validate.ts'
 import { UUID } from '../values.ts'
 
 export interface Context {
+  /** The schema the client was built with: entities, operations, errors, Lua rules. */
+  readonly schema: Schema
   /** The adapter the operation works through: the ACL decorator for a caller with an auth context. */
   readonly adapter: Adapter
   /**

@@ -6,45 +6,40 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
 import { hashPassword, verifyPassword } from '../password.ts'
-import { entityOf, type Entity } from '../schema.ts'
-import { codePointLength } from '../text.ts'
-import { stringProblem } from '../values.ts'
+import type { Entity, OperationSpec } from '../schema.ts'
 import type { Row } from '../validate.ts'
+import { checkArgs, fieldOf } from './args.ts'
 import { findBy, nowIso, type Context } from './context.ts'
 
 export const LOCKOUT = { maxFailures: 5, windowSeconds: 300 } as const
 
-const users = entityOf('User')
-const attempts = entityOf('LoginAttempt')
-/** Every username argument is bounded by User.username: a longer one cannot exist, so it is refused. */
-const USERNAME_MAX = users.field.get('username')!.maxLength!
+type Op = (ctx: Context, e: Entity, input: Row, spec: OperationSpec) => Promise<unknown>
 
-type Op = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
+/** The internal entity that records login attempts (schema/entities/login_attempt.yaml). */
+const attemptsOf = (ctx: Context): Entity => ctx.schema.entity.get('LoginAttempt')!
 
-function text(e: Entity, input: Row, key: string, max: number): string {
-  const v = input[key]
-  if (typeof v !== 'string' || v.length === 0 || codePointLength(v) > max || stringProblem(v))
-    throw validationError([{ field: key, error: `must be a well-formed string of 1 to ${max} characters` }], {
-      entity: e.name,
-    })
-  return v
+/** The username and password arguments, checked by their rules in schema/operations.yaml. */
+function credentialArgs(e: Entity, input: Row, spec: OperationSpec) {
+  return checkArgs(spec, input, e.name) as Row & { username: string; password: string }
 }
 
-async function credentialOf(ctx: Context, e: Entity, username: string): Promise<Row> {
-  const row = await findBy(ctx, e, 'username', username)
+async function credentialOf(ctx: Context, e: Entity, spec: OperationSpec, username: string): Promise<Row> {
+  const row = await findBy(ctx, e, fieldOf(spec, 'username').name, username)
   if (!row) throw new DBALError('NOT_FOUND', { entity: e.name })
   return row
 }
 
-const set: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username', USERNAME_MAX)
-  const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
-  if (!(await findBy(ctx, users, 'username', username)))
+const set: Op = async (ctx, e, input, spec) => {
+  const { username, password } = credentialArgs(e, input, spec)
+  // The credential's username references the user's: that user must exist.
+  const ref = fieldOf(spec, 'username').foreignKey!
+  const users = ctx.schema.entity.get(ref.entity)!
+  if (!(await findBy(ctx, users, ref.field, username)))
     throw new DBALError('NOT_FOUND', { entity: users.name })
   const passwordHash = await hashPassword(password, ctx.scrypt)
   const now = nowIso(ctx)
   await ctx.adapter.transaction(async (tx) => {
-    const existing = await findBy(ctx, e, 'username', username, tx)
+    const existing = await findBy(ctx, e, fieldOf(spec, 'username').name, username, tx)
     if (existing) await tx.update(e.name, existing.id as string, { passwordHash, updatedAt: now })
     else
       await tx.create(e.name, {
@@ -55,7 +50,7 @@ const set: Op = async (ctx, e, input) => {
         createdAt: now,
         updatedAt: now,
       })
-    await tx.deleteMany(attempts.name, byUsername(username))
+    await tx.deleteMany(attemptsOf(ctx).name, byUsername(username))
   })
   return true
 }
@@ -80,6 +75,7 @@ const byUsername = (username: string) =>
  * again, so that the lock lifts on time. Returns the attempt's id.
  */
 async function recordAttempt(ctx: Context, e: Entity, username: string): Promise<string> {
+  const attempts = attemptsOf(ctx)
   const now = ctx.now()
   const id = randomUUID()
   const at = new Date(now).toISOString()
@@ -109,41 +105,44 @@ async function recordAttempt(ctx: Context, e: Entity, username: string): Promise
   throw new DBALError('RATE_LIMIT_EXCEEDED', { entity: e.name, retryAfter })
 }
 
-const verify: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username', USERNAME_MAX)
-  const password = text(e, input, 'password', e.field.get('passwordHash')!.input!.maxLength)
+const verify: Op = async (ctx, e, input, spec) => {
+  const { username, password } = credentialArgs(e, input, spec)
   await recordAttempt(ctx, e, username)
-  const credential = await findBy(ctx, e, 'username', username)
+  const credential = await findBy(ctx, e, fieldOf(spec, 'username').name, username)
   const ok = await verifyPassword(
     password,
     (credential?.passwordHash as string | undefined) ?? dummyHash(ctx.scrypt),
   )
   if (ok && credential) {
-    await ctx.adapter.deleteMany(attempts.name, byUsername(username))
+    await ctx.adapter.deleteMany(attemptsOf(ctx).name, byUsername(username))
     return true
   }
   // Attempts older than the window no longer count, whoever they named: the table holds at most one
   // window of attempts, also for usernames that never log in (or do not exist).
   const since = new Date(ctx.now() - LOCKOUT.windowSeconds * 1000).toISOString()
-  await ctx.adapter.deleteMany(attempts.name, { kind: 'cmp', field: 'createdAt', op: 'lte', value: since })
+  await ctx.adapter.deleteMany(attemptsOf(ctx).name, {
+    kind: 'cmp',
+    field: 'createdAt',
+    op: 'lte',
+    value: since,
+  })
   throw new DBALError('UNAUTHORIZED', { entity: e.name })
 }
 
-const setFirstLogin: Op = async (ctx, e, input) => {
-  const username = text(e, input, 'username', USERNAME_MAX)
-  if (typeof input.firstLogin !== 'boolean')
-    throw validationError([{ field: 'firstLogin', error: 'must be a boolean' }], { entity: e.name })
-  const row = await credentialOf(ctx, e, username)
-  await ctx.adapter.update(e.name, row.id as string, { firstLogin: input.firstLogin, updatedAt: nowIso(ctx) })
+const setFirstLogin: Op = async (ctx, e, input, spec) => {
+  const { username, firstLogin } = credentialArgs(e, input, spec)
+  const row = await credentialOf(ctx, e, spec, username)
+  const patch = { [fieldOf(spec, 'firstLogin').name]: firstLogin, [e.updatedField!.name]: nowIso(ctx) }
+  await ctx.adapter.update(e.name, row[e.primary.name] as string, patch)
   return true
 }
 
-const getFirstLogin: Op = async (ctx, e, input) =>
-  (await credentialOf(ctx, e, text(e, input, 'username', USERNAME_MAX))).firstLogin
+const getFirstLogin: Op = async (ctx, e, input, spec) =>
+  (await credentialOf(ctx, e, spec, credentialArgs(e, input, spec).username)).firstLogin
 
-const deleteByUsername: Op = async (ctx, e, input) => {
-  const row = await credentialOf(ctx, e, text(e, input, 'username', USERNAME_MAX))
-  return ctx.adapter.delete(e.name, row.id as string)
+const deleteByUsername: Op = async (ctx, e, input, spec) => {
+  const row = await credentialOf(ctx, e, spec, credentialArgs(e, input, spec).username)
+  return ctx.adapter.delete(e.name, row[e.primary.name] as string)
 }
 
 /** The operations that run scrypt: what a server must ration per client (daemon/hashing.ts). */

@@ -1,18 +1,17 @@
 /** Rules of single entities that run before a write, whatever operation writes. */
 import { DBALError, validationError } from '../errors.ts'
 import { scanLua } from '../lua.ts'
-import { entityOf, type Entity } from '../schema.ts'
+import type { Entity } from '../schema.ts'
 import type { Row } from '../validate.ts'
 import type { Context } from './context.ts'
 
 /** `current` is the row being updated, null for a create, 'bulk' for updateMany. */
 type Hook = (ctx: Context, e: Entity, values: Row, current: Row | null | 'bulk') => Promise<void>
 
-const components = entityOf('ComponentHierarchy')
-
 /** A component's parent is on the same page and is not the component itself or one of its descendants. */
 export async function checkParent(
   ctx: Context,
+  components: Entity,
   id: string | null,
   pageId: unknown,
   parentId: unknown,
@@ -33,7 +32,7 @@ export async function checkParent(
 }
 
 const HOOKS: Record<string, Hook> = {
-  LuaScript: async (_ctx, _e, values) => scanLua(values.code, values.allowedGlobals),
+  LuaScript: async (ctx, _e, values) => scanLua(values.code, values.allowedGlobals, ctx.schema),
   ComponentHierarchy: async (ctx, e, values, current) => {
     if (!('parentId' in values)) return
     if (current === 'bulk')
@@ -41,7 +40,7 @@ const HOOKS: Record<string, Hook> = {
         entity: e.name,
       })
     const pageId = current ? current.pageId : values.pageId
-    await checkParent(ctx, current ? (current.id as string) : null, pageId, values.parentId)
+    await checkParent(ctx, e, current ? (current.id as string) : null, pageId, values.parentId)
   },
 }
 

@@ -1,6 +1,6 @@
-/** Every operation, by entity and name; checked against schema/operations.yaml at start-up. */
+/** Every operation, by entity and name; checked against the schema's operations when first bound. */
 import { validationError } from '../errors.ts'
-import { schema, type Entity, type OperationSpec } from '../schema.ts'
+import type { Entity, OperationSpec, Schema } from '../schema.ts'
 import type { Row } from '../validate.ts'
 import { isPlainObject } from '../values.ts'
 import * as common from './common.ts'
@@ -8,7 +8,8 @@ import type { Context } from './context.ts'
 import { CREDENTIAL_OPS } from './credentials.ts'
 import { SPECIFIC } from './specific.ts'
 
-export type Operation = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
+/** `spec` is the operation's own entry of schema/operations.yaml: its parameters and fields. */
+export type Operation = (ctx: Context, e: Entity, input: Row, spec: OperationSpec) => Promise<unknown>
 
 const COMMON: Record<string, Operation> = { ...common, delete: common.remove }
 delete COMMON.remove
@@ -19,20 +20,32 @@ export interface Bound {
   readonly run: Operation
 }
 
-/** entity → operation → spec and implementation. A spec without code, or code without a spec, fails here. */
-export const OPERATIONS: ReadonlyMap<string, ReadonlyMap<string, Bound>> = new Map(
-  [...schema.operations].map(([entity, specs]) => {
-    const bound = new Map<string, Bound>()
-    for (const [name, spec] of specs) {
-      const run = OWN[entity]?.[name] ?? COMMON[name]
-      if (!run) throw new Error(`schema/operations.yaml: ${entity}.${name} has no implementation`)
-      bound.set(name, { spec, run })
-    }
-    for (const name of Object.keys(OWN[entity] ?? {}))
-      if (!specs.has(name)) throw new Error(`operation ${entity}.${name} is not in schema/operations.yaml`)
-    return [entity, bound]
-  }),
-)
+export type Operations = ReadonlyMap<string, ReadonlyMap<string, Bound>>
+const bound = new WeakMap<Schema, Operations>()
+
+/**
+ * entity → operation → spec and implementation, for one schema (computed once per schema). A spec
+ * without code, or code without a spec, fails here.
+ */
+export function operationsOf(schema: Schema): Operations {
+  const cached = bound.get(schema)
+  if (cached) return cached
+  const ops: Operations = new Map(
+    [...schema.operations].map(([entity, specs]) => {
+      const byName = new Map<string, Bound>()
+      for (const [name, spec] of specs) {
+        const run = OWN[entity]?.[name] ?? COMMON[name]
+        if (!run) throw new Error(`schema/operations.yaml: ${entity}.${name} has no implementation`)
+        byName.set(name, { spec, run })
+      }
+      for (const name of Object.keys(OWN[entity] ?? {}))
+        if (!specs.has(name)) throw new Error(`operation ${entity}.${name} is not in schema/operations.yaml`)
+      return [entity, byName]
+    }),
+  )
+  bound.set(schema, ops)
+  return ops
+}
 
 /** The argument object of an operation: required keys present, no unknown keys (unless `rest`). */
 export function checkInput(e: Entity, spec: OperationSpec, input: unknown): Row {

@@ -1,22 +1,17 @@
 /** Entity-specific operations (schema/operations.yaml `entities:`), built on the common ones. */
 import { DBALError, validationError } from '../errors.ts'
 import { and, type Cond } from '../query.ts'
-import { entityOf, type Entity } from '../schema.ts'
+import type { Entity, Field, OperationSpec } from '../schema.ts'
 import type { Row } from '../validate.ts'
-import { codePointLength } from '../text.ts'
-import { checkType, checkValue } from '../values.ts'
+import { checkArgs, fieldOf, paramOf } from './args.ts'
 import { nowIso, output, readVisible, visible, type Context } from './context.ts'
 import { list } from './common.ts'
 import { checkParent } from './hooks.ts'
 
-type Op = (ctx: Context, e: Entity, input: Row) => Promise<unknown>
+type Op = (ctx: Context, e: Entity, input: Row, spec: OperationSpec) => Promise<unknown>
 
-/** Checks one argument against a field's rules; `field` names it in the error. */
-function arg(e: Entity, fieldName: string, v: unknown, as = fieldName): unknown {
-  const c = checkValue(e.field.get(fieldName)!, v)
-  if (!c.ok) throw validationError([{ field: as, error: c.error }], { entity: e.name })
-  return c.value
-}
+/** The entity a parameter's field references (getTree's page, resolve's user). */
+const referenced = (ctx: Context, f: Field): Entity => ctx.schema.entity.get(f.foreignKey!.entity)!
 
 /** Every visible row matching `filter`, in default order, page by page. */
 async function all(ctx: Context, e: Entity, filter: Cond): Promise<Row[]> {
@@ -39,38 +34,31 @@ async function all(ctx: Context, e: Entity, filter: Cond): Promise<Row[]> {
 
 const eq = (field: string, value: unknown): Cond => ({ kind: 'cmp', field, op: 'eq', value })
 
-const search: Op = async (ctx, e, input) => {
-  const q = input.query
-  if (
-    typeof q !== 'string' ||
-    q.length === 0 ||
-    codePointLength(q) > 255 ||
-    !checkType(e.field.get('username')!, q).ok
-  )
-    throw validationError([{ field: 'query', error: 'must be a string of 1 to 255 characters' }], {
-      entity: e.name,
-    })
-  const filter = { $or: [{ username: { $contains: q } }, { email: { $contains: q } }] }
-  return (await list(ctx, e, { filter, limit: input.limit })).data
+const search: Op = async (ctx, e, input, spec) => {
+  const { query, limit } = checkArgs(spec, input, e.name)
+  const filter = { $or: spec.fields.map((f) => ({ [f.name]: { $contains: query } })) }
+  return (await list(ctx, e, { filter, limit })).data
 }
 
-const readBySlug: Op = async (ctx, e, input) => {
-  const slug = input.slug
-  const rows = typeof slug === 'string' ? await all(ctx, e, eq('slug', slug)) : []
+const readBySlug: Op = async (ctx, e, input, spec) => {
+  const { slug } = checkArgs(spec, input, e.name)
+  const rows = slug === undefined ? [] : await all(ctx, e, eq(fieldOf(spec, 'slug').name, slug))
   if (!rows[0]) throw new DBALError('NOT_FOUND', { entity: e.name })
   return rows[0]
 }
 
-const listByLevel: Op = async (ctx, e, input) => all(ctx, e, eq('level', arg(e, 'level', input.level)))
+const listByLevel: Op = async (ctx, e, input, spec) =>
+  all(ctx, e, eq(fieldOf(spec, 'level').name, checkArgs(spec, input, e.name).level))
 
 interface Node extends Row {
   children: Node[]
 }
 
-const getTree: Op = async (ctx, e, input) => {
-  const pageId = input.pageId
-  await readVisible(ctx, entityOf('PageView'), pageId, ctx.unchecked)
-  const rows = await all(ctx, e, eq('pageId', (pageId as string).toLowerCase()))
+const getTree: Op = async (ctx, e, input, spec) => {
+  const page = fieldOf(spec, 'pageId')
+  const { pageId } = checkArgs(spec, input, e.name)
+  await readVisible(ctx, referenced(ctx, page), pageId, ctx.unchecked)
+  const rows = await all(ctx, e, eq(page.name, pageId))
   const nodes = new Map<string, Node>(rows.map((r) => [r.id as string, { ...r, children: [] }]))
   const roots: Node[] = []
   for (const n of nodes.values()) (n.parentId ? nodes.get(n.parentId as string)?.children : roots)?.push(n)
@@ -84,47 +72,43 @@ const getTree: Op = async (ctx, e, input) => {
   return roots
 }
 
-const reorder: Op = async (ctx, e, input) => {
-  const items = input.components
-  if (!Array.isArray(items) || items.length === 0)
-    throw validationError([{ field: 'components', error: 'must be a non-empty array of {id, order}' }], {
-      entity: e.name,
-    })
-  const errors: { field: string; error: string }[] = []
-  const seen = new Set<string>()
-  const changes = items.map((it: unknown, i) => {
-    const o = it as Row
-    if (o === null || typeof o !== 'object' || Object.keys(o).some((k) => k !== 'id' && k !== 'order'))
-      errors.push({ field: `components[${i}]`, error: 'must be {id, order}' })
-    const id = checkType(e.primary, o?.id)
-    const order = checkValue(e.field.get('order')!, o?.order)
-    if (!id.ok) errors.push({ field: `components[${i}].id`, error: id.error })
-    else if (seen.has(id.value as string))
-      errors.push({ field: `components[${i}].id`, error: 'appears twice' })
-    else seen.add(id.value as string)
-    if (!order.ok) errors.push({ field: `components[${i}].order`, error: order.error })
-    return { id: id.ok ? (id.value as string) : '', order: order.ok ? order.value : 0 }
+/** The positions of an array of `{ id }` whose id appeared before (ids not well-formed aside). */
+function repeated(items: { id?: unknown }[], field: string) {
+  const seen = new Set<unknown>()
+  return items.flatMap((c, i) => {
+    const again = c.id !== undefined && seen.has(c.id)
+    seen.add(c.id)
+    return again ? [{ field: `${field}[${i}].id`, error: 'appears twice' }] : []
   })
-  if (errors.length) throw validationError(errors, { entity: e.name })
+}
+
+const reorder: Op = async (ctx, e, input, spec) => {
+  const { components } = checkArgs(spec, input, e.name, (a) =>
+    repeated(a.components as { id?: unknown }[], 'components'),
+  )
+  const items = components as { id: string; order: unknown }[]
+  const order = fieldOf(spec, 'order')
   const updatedAt = nowIso(ctx)
   await ctx.adapter.transaction(async (tx) => {
-    for (const c of changes) {
-      const row = await tx.update(e.name, c.id, { order: c.order, updatedAt })
+    for (const c of items) {
+      const row = await tx.update(e.name, c.id, { [order.name]: c.order, [e.updatedField!.name]: updatedAt })
       if (!row) throw new DBALError('NOT_FOUND', { entity: e.name, id: c.id })
     }
   })
   return true
 }
 
-const move: Op = async (ctx, e, input) => {
+const move: Op = async (ctx, e, input, spec) => {
   const current = await readVisible(ctx, e, input.id)
-  const newParentId = input.newParentId === null ? null : arg(e, 'parentId', input.newParentId, 'newParentId')
-  const patch: Row = { parentId: newParentId, updatedAt: nowIso(ctx) }
-  if (input.order !== undefined) patch.order = arg(e, 'order', input.order)
+  const { newParentId, order } = checkArgs(spec, input, e.name)
+  const parent = fieldOf(spec, 'newParentId')
+  const patch: Row = { [parent.name]: newParentId, [e.updatedField!.name]: nowIso(ctx) }
+  if (order !== undefined) patch[fieldOf(spec, 'order').name] = order
   return ctx.adapter.transaction(async (tx) => {
     await checkParent(
       { ...ctx, adapter: tx },
-      current.id as string,
+      e,
+      current[e.primary.name] as string,
       current.pageId,
       newParentId,
       'newParentId',
@@ -139,11 +123,13 @@ const purgeExpired: Op = async (ctx, e) =>
   ctx.adapter.deleteMany(e.name, { kind: 'cmp', field: e.expiresField!.name, op: 'lte', value: nowIso(ctx) })
 
 /** The user a live session token belongs to; UNAUTHORIZED when the token is unknown or expired. */
-const resolve: Op = async (ctx, e, input) => {
-  const token = input.token
-  const session = typeof token === 'string' ? (await all(ctx, e, eq('token', token)))[0] : undefined
-  const users = entityOf('User')
-  const user = session && (await ctx.adapter.read(users.name, session.userId as string))
+const resolve: Op = async (ctx, e, input, spec) => {
+  const { token } = checkArgs(spec, input, e.name)
+  const via = spec.fields[0]!
+  const session =
+    token === undefined ? undefined : (await all(ctx, e, eq(fieldOf(spec, 'token').name, token)))[0]
+  const users = referenced(ctx, via)
+  const user = session && (await ctx.adapter.read(users.name, session[via.name] as string))
   if (!user) throw new DBALError('UNAUTHORIZED')
   return output(users, user)
 }
