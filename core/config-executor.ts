@@ -78,6 +78,7 @@ async function local(c: DbalConfig): Promise<Executor> {
           c.database?.url ?? ':memory:',
           c.timeouts ?? {},
           c.mode === 'development' && c.migrate !== false,
+          c.schema,
         )
       : c.adapter!
   const base = {

@@ -1,11 +1,15 @@
 /**
- * A named adapter (config `adapter: 'sqlite'`) opened on its `database.url`. Each adapter's module is
- * imported here when first used, never statically: core must load without any driver installed, and
- * an application installs only the driver of the backend it uses.
+ * A named adapter (config `adapter: 'sqlite'`) opened on its `database.url`, by its entry in the one
+ * registry (adapters/registry.ts). The registry imports each adapter's module when it is opened, never
+ * statically: core must load without any driver installed, and an application installs only the
+ * driver of the backend it uses.
  */
-import type { Adapter } from './adapter.ts'
+import { registryEntry } from '../adapters/registry.ts'
+import type { Adapter, ManagedAdapter } from './adapter.ts'
 import type { DbalConfig } from './config.ts'
 import { DBALError } from './errors.ts'
+import type { Schema } from './schema.ts'
+import { shownUrl } from './url.ts'
 
 /** Adapters reachable by name; `prisma` and `mongo` are known names whose adapters do not exist yet. */
 export const ADAPTER_NAMES = [
@@ -20,80 +24,21 @@ export const ADAPTER_NAMES = [
 export type AdapterName = (typeof ADAPTER_NAMES)[number]
 export const PLANNED_ADAPTERS = ['prisma', 'mongo'] as const
 
-/** What `npm install` adds for each named adapter (the drivers are optional peer dependencies). */
-export const DRIVER_PACKAGES: Record<AdapterName, readonly string[]> = {
-  sqlite: ['better-sqlite3'],
-  postgres: ['pg'],
-  pglite: ['@electric-sql/pglite'],
-  'sequelize-sqlite': ['sequelize', 'sqlite3'],
-  'sequelize-postgres': ['sequelize', 'pg'],
-  'sequelize-mariadb': ['sequelize', 'mariadb'],
-  memory: [],
-}
-
-export interface Opened {
-  readonly adapter: Adapter
-  /** Creates or upgrades the schema (development mode, on first use). */
-  migrate(): Promise<unknown>
-}
+/** What `npm install` adds for each named adapter (optional peer dependencies), from the registry. */
+export const DRIVER_PACKAGES = Object.fromEntries(
+  ADAPTER_NAMES.map((n) => [n, registryEntry(n)!.peers]),
+) as Readonly<Record<AdapterName, readonly string[]>>
 
 type Timeouts = NonNullable<DbalConfig['timeouts']>
 
-async function open(name: AdapterName, url: string, t: Timeouts): Promise<Opened> {
-  const sequelize = async (dialect: 'sqlite' | 'postgres' | 'mariadb') => {
-    const m = await import('../adapters/sequelize/index.ts')
-    const adapter = m.createSequelizeAdapter({
-      dialect,
-      url,
-      ...(t.statementMs ? { statementTimeoutMs: t.statementMs } : {}),
-      ...(t.connectMs ? { connectTimeoutMs: t.connectMs } : {}),
-    })
-    return { adapter, migrate: () => m.migrateSequelize(adapter) }
-  }
-  switch (name) {
-    case 'sqlite': {
-      const m = await import('../adapters/sqlite/index.ts')
-      const adapter = m.sqliteAdapter({
-        filename: m.sqliteFilename(url),
-        ...(t.statementMs ? { busyTimeoutMs: t.statementMs } : {}),
-      })
-      return { adapter, migrate: () => adapter.migrate() }
-    }
-    case 'postgres': {
-      const m = await import('../adapters/postgres/index.ts')
-      const adapter = m.postgresAdapter({
-        url,
-        ...(t.statementMs ? { statementTimeoutMs: t.statementMs } : {}),
-        ...(t.connectMs ? { connectTimeoutMs: t.connectMs } : {}),
-      })
-      return { adapter, migrate: () => adapter.migrate() }
-    }
-    case 'pglite': {
-      const m = await import('../adapters/pglite/index.ts')
-      const memory = url === ':memory:' || url === 'memory://'
-      const adapter = await m.pgliteAdapter(memory ? {} : { dataDir: url.replace(/^pglite:(\/\/)?/, '') })
-      return { adapter, migrate: () => adapter.migrate() }
-    }
-    case 'sequelize-sqlite':
-      return sequelize('sqlite')
-    case 'sequelize-postgres':
-      return sequelize('postgres')
-    case 'sequelize-mariadb':
-      return sequelize('mariadb')
-    case 'memory': {
-      const m = await import('../reference/memory.ts')
-      return { adapter: new m.MemoryAdapter(), migrate: async () => [] }
-    }
-  }
-}
-
-/** The URL as it may be shown: without its password. */
-export function shownUrl(url: string): string {
-  if (!URL.canParse(url)) return url
-  const u = new URL(url)
-  if (!u.password) return url
-  u.password = '***'
-  return u.toString()
+/** The named adapter from the registry (adapters/registry.ts), on `url`; its driver is imported now. */
+function open(name: AdapterName, url: string, t: Timeouts, schema?: Schema): Promise<ManagedAdapter> {
+  return registryEntry(name)!.open({
+    url,
+    ...(t.statementMs ? { statementTimeoutMs: t.statementMs } : {}),
+    ...(t.connectMs ? { connectTimeoutMs: t.connectMs } : {}),
+    ...(schema ? { schema } : {}),
+  })
 }
 
 const missingPackage = (e: unknown, packages: readonly string[]): string | undefined => {
@@ -111,12 +56,13 @@ const missingPackage = (e: unknown, packages: readonly string[]): string | undef
  * the database (URL without password) and what the adapter said. The original stays the cause.
  */
 export function openError(name: AdapterName, url: string, step: string, e: unknown): DBALError {
-  const pkg = missingPackage(e, DRIVER_PACKAGES[name])
+  const peers = registryEntry(name)!.peers
+  const pkg = missingPackage(e, peers)
   if (pkg !== undefined)
     return new DBALError(
       'CAPABILITY_NOT_SUPPORTED',
       {
-        reason: `the ${name} adapter needs the package ${pkg}: npm install ${DRIVER_PACKAGES[name].join(' ')}`,
+        reason: `the ${name} adapter needs the package ${pkg}: npm install ${peers.join(' ')}`,
         package: pkg,
       },
       { cause: e },
@@ -138,16 +84,17 @@ export async function openNamed(
   url: string,
   t: Timeouts,
   migrate: boolean,
+  schema?: Schema,
 ): Promise<Adapter> {
-  const opened = await open(name, url, t).catch((e: unknown) =>
+  const adapter = await open(name, url, t, schema).catch((e: unknown) =>
     Promise.reject(openError(name, url, 'opening', e)),
   )
-  if (!migrate) return opened.adapter
+  if (!migrate) return adapter
   try {
-    await opened.migrate()
-    return opened.adapter
+    await adapter.migrate()
+    return adapter
   } catch (e) {
-    await opened.adapter.close().catch(() => undefined)
+    await adapter.close().catch(() => undefined)
     throw openError(name, url, 'migrating', e)
   }
 }

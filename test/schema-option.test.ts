@@ -60,6 +60,24 @@ describe('a client on a schema passed in', () => {
     const n = await db.transaction((tx) => tx.users.count({ nickname: 'Al' }))
     assert.equal(n, 1)
   })
+  it('an adapter named in the config is opened on that schema too (SQLite creates the column)', async () => {
+    const db = await createDbal({
+      mode: 'development',
+      schema,
+      adapter: 'sqlite',
+      database: { url: ':memory:' },
+    })
+    try {
+      const u = (await db.users.create({ ...alice, nickname: 'Al' } as never)) as unknown as Record<
+        string,
+        unknown
+      >
+      assert.equal(u.nickname, 'Al')
+      assert.equal(await db.users.count({ nickname: 'Al' }), 1)
+    } finally {
+      await db.close()
+    }
+  })
   it('a schema that is not a loaded Schema, or an unknown option, is VALIDATION_ERROR', () => {
     const refused = (options: unknown, field: string) => {
       assert.throws(

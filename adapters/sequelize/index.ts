@@ -35,9 +35,6 @@ export function createSequelizeAdapter(options: SequelizeOptions): SequelizeAdap
   return need().createSequelizeAdapter(options)
 }
 
-/** @deprecated `adapter.migrate()`; kept until core/config-load.ts calls it (issue 10). */
-export const migrateSequelize = (adapter: SequelizeAdapter): Promise<string[]> => adapter.migrate()
-
 /** A Sequelize error as the DBALError the contract names (the native error kept as `cause`). */
 export function toDBALError(e: unknown, ctx?: ErrorContext): DBALError {
   return need().toDBALError(e, ctx)
