@@ -20,6 +20,8 @@ export interface ConformanceOptions {
   readonly name?: string
   /** Vector files or folders; default: every vector shipped with the package. */
   readonly vectors?: readonly string[]
+  /** The vector files already loaded (instead of `vectors`). */
+  readonly files?: readonly VectorFile[]
   /** The adapter's known deviations (format: harness/deviations.ts); default: none. */
   readonly deviations?: readonly Deviation[]
   /** Every result event, as it happens. */
@@ -68,7 +70,7 @@ export async function runBackend(
   backend: Backend,
   o: Omit<ConformanceOptions, 'factory' | 'name'> = {},
 ): Promise<ConformanceResult> {
-  const files = loadVectors(o.vectors ?? [DEFAULT_VECTORS])
+  const files = o.files ?? loadVectors(o.vectors ?? [DEFAULT_VECTORS])
   const events: ResultEvent[] = []
   await runSuite({
     backends: [backend],

@@ -77,7 +77,7 @@ export async function certifyCommand(o: CertifyOptions): Promise<number> {
   )
   const progress = new Progress(new Map([[backend.name, cases]]))
   const result = await runBackend(backend, {
-    vectors: o.vectors,
+    files,
     deviations: o.deviations ? loadDeviations(resolve(o.deviations)) : [],
     onCase: () => progress.tick(backend.name),
   })
