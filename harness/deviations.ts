@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { Reader } from '../core/config-error.ts'
 
-export const DEVIATION_TYPES = ['notimpl', 'notyet', 'never'] as const
+export const DEVIATION_TYPES = ['bug', 'notimpl', 'notyet', 'never'] as const
+
+/**
+ * What the backend gives instead of the reference's outcome: an error code, or a success with a different
+ * output. Checked: a step that deviates in another way than ledgered is a failure, not an xfail.
+ */
+export type DeviationExpected =
+  { readonly status: 'error'; readonly code: string } | { readonly status: 'success' }
 
 export interface Deviation {
   readonly backend: string
@@ -18,8 +25,9 @@ export interface Deviation {
   readonly step?: number
   readonly type: (typeof DEVIATION_TYPES)[number]
   readonly reason: string
-  /** The error code the backend gives instead, where it gives one. */
-  readonly error?: string
+  /** An issue or upstream bug report, for the reader of the ledger. */
+  readonly link?: string
+  readonly expected: DeviationExpected
   readonly file: string
 }
 
@@ -37,18 +45,34 @@ export function loadDeviations(dir = DIR): Deviation[] {
       const path = join(dir, f)
       const r = new Reader(path, '', parse(readFileSync(path, 'utf8')) ?? [])
       return r.items().map((x) => {
-        x.object(['backend', 'case', 'step', 'type', 'reason', 'error'])
+        x.object(['backend', 'case', 'step', 'type', 'reason', 'link', 'expected'])
+        const expected = x.child('expected')
         return {
           backend: x.child('backend').string(),
           case: x.child('case').string(),
           step: x.optional('step', (y) => y.number()),
           type: x.child('type').oneOf(DEVIATION_TYPES),
           reason: x.child('reason').string(),
-          error: x.optional('error', (y) => y.string()),
+          link: x.optional('link', (y) => y.string()),
+          expected: expectedOf(expected),
           file: path,
         }
       })
     })
+}
+
+/** `expected: success`, or `expected: { error: CODE }`. */
+function expectedOf(r: Reader): DeviationExpected {
+  if (r.value === 'success') return { status: 'success' }
+  r.object(['error'])
+  return { status: 'error', code: r.child('error').string() }
+}
+
+/** Whether the step's actual outcome is the ledgered one (a failure to match is a new deviation). */
+export function deviatesAsLedgered(d: Deviation, actual: { status: string; error?: unknown } | undefined) {
+  if (!actual) return false
+  if (d.expected.status === 'success') return actual.status === 'success'
+  return actual.status === 'error' && (actual.error as { code?: unknown }).code === d.expected.code
 }
 
 /** The deviation that covers a step of a case on a backend, if any. */

@@ -4,7 +4,7 @@ import type { AuditSink } from '../core/audit.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { Provisioned } from './backend.ts'
-import { deviationFor, type Deviation } from './deviations.ts'
+import { deviatesAsLedgered, deviationFor, type Deviation } from './deviations.ts'
 import type { Outcome, StepEvent } from './results.ts'
 import { compare } from './vectors/match.ts'
 import { numbered, type Case, type Expected, type Step, type VectorFile } from './vectors/model.ts'
@@ -260,12 +260,19 @@ export async function runCase(
       const dev = deviationFor(o.deviations, o.backend, c.name, i)
       let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
       let reason = r.reason
-      if (dev) {
-        outcome = outcome === 'fail' ? 'xfail' : 'xpass'
-        reason =
-          outcome === 'xfail'
-            ? `known deviation (${dev.type}): ${dev.reason}; ${reason}`
-            : `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
+      if (dev && outcome === 'pass') {
+        outcome = 'xpass'
+        reason = `known deviation (${dev.type}) no longer happens: remove it from ${dev.file}`
+      } else if (dev && deviatesAsLedgered(dev, r.actual)) {
+        outcome = 'xfail'
+        reason = `known deviation (${dev.type}): ${dev.reason}; ${reason}`
+      } else if (dev) {
+        const got =
+          r.actual?.status === 'error'
+            ? `error ${String(r.actual.error.code)}`
+            : (r.actual?.status ?? 'no outcome')
+        const want = dev.expected.status === 'error' ? `error ${dev.expected.code}` : 'success'
+        reason = `deviates differently than ledgered in ${dev.file} (ledger: ${want}, got ${got}): ${reason}`
       }
       const failed = outcome !== 'pass'
       o.emit({

@@ -1,7 +1,7 @@
 /** The runner itself: valid files that pass, valid files that fail, and invalid files refused clearly. */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -65,6 +65,37 @@ test('a known deviation that still fails is xfail; the rest keep their outcome',
   assert.equal(events[1]!.outcome, 'xfail')
   assert.match(events[1]!.reason!, /known deviation \(notyet\): runner self-test/)
   assert.equal(events[2]!.outcome, 'fail')
+  assert.equal(events[4]!.outcome, 'xfail', 'a bug entry whose ledgered error is given is xfail')
+  assert.match(events[4]!.reason!, /known deviation \(bug\)/)
+})
+
+test('a known deviation that deviates differently than ledgered is a failure', async () => {
+  const events = await run(
+    fixture('fail.yaml'),
+    loadDeviations(here('./fixtures')).filter((d) => d.file.endsWith('deviations-fixture.yaml')),
+  )
+  assert.equal(events[3]!.outcome, 'fail')
+  assert.match(
+    events[3]!.reason!,
+    /deviates differently than ledgered .*\(ledger: error NOT_FOUND, got success\)/,
+  )
+})
+
+test('a ledger entry without an expected outcome, or with an unknown type, is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dbal-ledger-'))
+  writeFileSync(join(dir, 'a.yaml'), '- { backend: sqlite, case: x, type: bug, reason: r }\n')
+  assert.throws(
+    () => loadDeviations(dir),
+    (e: unknown) => e instanceof ConfigError && /expected/.test(e.message),
+  )
+  writeFileSync(
+    join(dir, 'a.yaml'),
+    '- { backend: sqlite, case: x, type: flaky, reason: r, expected: success }\n',
+  )
+  assert.throws(
+    () => loadDeviations(dir),
+    (e: unknown) => e instanceof ConfigError && /type/.test(e.message),
+  )
 })
 
 test('a known deviation that passes is xpass, reported so the entry is removed', async () => {
@@ -75,6 +106,7 @@ test('a known deviation that passes is xpass, reported so the entry is removed',
       step: 0,
       type: 'never' as const,
       reason: 'x',
+      expected: { status: 'success' as const },
       file: 'f.yaml',
     },
   ]

@@ -3,10 +3,10 @@
  * writes reports/results.jsonl and reports/summary.md, and prints a summary per backend and the
  * closing line `N passed, N failed, N skipped`. Exit code 1 on any failure or a required backend not run.
  */
-import { createWriteStream, mkdirSync, openSync, writeFileSync, type WriteStream } from 'node:fs'
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import { renderSummary } from '../../reports/summary.ts'
+import { writeReports } from '../../reports/write.ts'
 import type { Backend } from '../backend.ts'
 import { loadDeviations } from '../deviations.ts'
 import { Progress } from '../progress.ts'
@@ -69,7 +69,7 @@ export async function testCommand(o: TestOptions): Promise<number> {
   jsonl.end()
   try {
     await finished(jsonl)
-    writeFileSync(join(o.reportDir, 'summary.md'), renderSummary(events))
+    writeReports(o.reportDir, events)
   } catch (e) {
     throw inputError('--report-dir', o.reportDir, e)
   }
@@ -96,7 +96,7 @@ export async function testCommand(o: TestOptions): Promise<number> {
       o.log(`  FAIL [${e.backend}] ${e.case} › step ${e.step} ${e.entity}.${e.action}: ${e.reason}`)
   if (failures.length > MAX_LISTED) o.log(`  … ${failures.length - MAX_LISTED} more failures in the report`)
   o.log(
-    `Report: ${displayPath(join(o.reportDir, 'summary.md'))}, ${displayPath(join(o.reportDir, 'results.jsonl'))}`,
+    `Report: ${displayPath(join(o.reportDir, 'summary.md'))}, ${displayPath(join(o.reportDir, 'results.jsonl'))}, junit.xml, badges/`,
   )
   if (missingRequired) o.log(`${missingRequired} required backend(s) not run`)
   o.log(tallyLine(total))
