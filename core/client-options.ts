@@ -35,6 +35,7 @@ const OPTION_KEYS = Object.keys({
   schema: 0,
   clock: 0,
   scrypt: 0,
+  ids: 0,
   auth: 0,
   audit: 0,
 } satisfies Record<keyof ClientOptions, 0>)
@@ -93,12 +94,14 @@ export function checkOptions(options: unknown): void {
   for (const key of Object.keys(options))
     if (!OPTION_KEYS.includes(key))
       throw invalidOption(`options.${key}`, `unknown option ${key} (expected ${OPTION_KEYS.join(', ')})`)
-  const { adapter, schema, clock, scrypt, auth, audit } = options
+  const { adapter, schema, clock, scrypt, ids, auth, audit } = options
   if (adapter === undefined) throw invalid('options.adapter is required: an Adapter (sqliteAdapter(), ...)')
   checkAdapter(adapter)
   checkSchema(schema)
   checkClock(clock)
   if (scrypt !== undefined) checkScrypt(scrypt)
+  if (ids !== undefined && typeof ids !== 'function')
+    throw invalid(`options.ids must be a function returning a new UUID, got ${kind(ids)}`)
   if (auth !== undefined) checkAuth(auth)
   checkAudit(audit, 'options.audit')
 }

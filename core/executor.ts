@@ -4,6 +4,7 @@
  * is another Executor that sends each call to a daemon, which runs a LocalExecutor itself: the bridge
  * plugs in above the adapter seam because the daemon must validate and authorize every call on its own.
  */
+import { randomUUID } from 'node:crypto'
 import { AclAdapter } from './acl/adapter.ts'
 import { ANONYMOUS, auditActor, SYSTEM, userActor, type Actor } from './acl/actor.ts'
 import { policyOf } from './acl/policy.ts'
@@ -66,6 +67,11 @@ export interface ClientOptions {
   /** scrypt cost for new hashes (default N=16384, r=8, p=1); stored with each hash. */
   scrypt?: ScryptParams
   /**
+   * The ids of new rows (default: random UUID v4). For reproducible runs: the conformance harness gives
+   * each case the same sequence on every backend, so that ties broken by id break alike.
+   */
+  ids?: () => string
+  /**
    * Who is calling. Without it the client is trusted (the system caller) and no ACL applies; with it,
    * every operation passes the ACL. The user is taken as given: resolve it with sessions.resolve(token)
    * or users.read(id) on a trusted client first.
@@ -99,6 +105,7 @@ export class LocalExecutor implements Executor {
       adapter: options.adapter,
       unchecked: options.adapter,
       now: options.clock ?? Date.now,
+      newId: options.ids ?? randomUUID,
       scrypt: options.scrypt ?? DEFAULT_SCRYPT,
     }
     this.ctx =

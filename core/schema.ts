@@ -126,13 +126,24 @@ export interface ErrorSpec {
   readonly securityIncident: boolean
 }
 
+/** How the harness observes a capability (schema/capabilities.yaml explains each). */
+export const CAPABILITY_PROBES = ['vectors', 'connect', 'none'] as const
+
+export interface CapabilitySpec {
+  readonly description: string
+  readonly fallback: string
+  readonly probe: (typeof CAPABILITY_PROBES)[number]
+  /** Why a capability is not probed through the vectors. */
+  readonly why?: string
+}
+
 export interface Schema {
   readonly dir: string
   readonly entities: readonly Entity[]
   readonly entity: ReadonlyMap<string, Entity>
   readonly byNamespace: ReadonlyMap<string, Entity>
   readonly errors: ReadonlyMap<string, ErrorSpec>
-  readonly capabilities: ReadonlyMap<string, { description: string; fallback: string }>
+  readonly capabilities: ReadonlyMap<string, CapabilitySpec>
   /** entity name → operation name → spec (common operations included). */
   readonly operations: ReadonlyMap<string, ReadonlyMap<string, OperationSpec>>
   readonly lua: { readonly forbidden: readonly string[]; readonly allowedGlobals: readonly string[] }
@@ -364,8 +375,16 @@ export function loadSchema(dir: string): Schema {
       .child('capabilities')
       .entries()
       .map(([k, x]) => {
-        x.object(['description', 'fallback'])
-        return [k, { description: x.child('description').string(), fallback: x.child('fallback').string() }]
+        x.object(['description', 'fallback', 'probe', 'why'])
+        return [
+          k,
+          {
+            description: x.child('description').string(),
+            fallback: x.child('fallback').string(),
+            probe: x.child('probe').oneOf(CAPABILITY_PROBES),
+            why: x.optional('why', (y) => y.string()),
+          },
+        ]
       }),
   )
   const or = readYaml(dir, 'operations.yaml')

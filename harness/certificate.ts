@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { SCHEMA_DIR } from '../core/schema.ts'
+import { capabilityMatrix, claimProblems } from '../reports/capabilities.ts'
 import type { ConformanceResult } from './conformance.ts'
-import type { Outcome } from './results.ts'
+import type { BackendEvent, Outcome, RunEvent } from './results.ts'
 import { sizeOf } from './vectors/model.ts'
 
 export interface Subject {
@@ -35,6 +36,8 @@ export interface Certificate {
   readonly schema: { readonly hash: string }
   readonly harness: { readonly package: string; readonly version: string }
   readonly capabilities: Readonly<Record<string, boolean>>
+  /** Declarations the probes contradict (reports/capabilities.ts): any one refuses the certificate. */
+  readonly capabilityClaims: readonly string[]
   readonly counts: Readonly<Record<Outcome, number>>
   readonly deviations: readonly { case: string; step: number; reason: string }[]
   readonly failures: readonly { file: string; case: string; step: number; action: string; reason: string }[]
@@ -74,9 +77,12 @@ export function certificateOf(
     counts[e.outcome]++
     if (e.outcome === 'xfail') deviations.push({ case: e.case, step: e.step, reason: e.reason ?? '' })
   }
+  const run = r.events.find((e): e is RunEvent => e.type === 'run')!
+  const backends = r.events.filter((e): e is BackendEvent => e.type === 'backend')
+  const claims = claimProblems(capabilityMatrix(run, backends, r.events))
   return {
     certificate: 1,
-    result: !r.ran ? 'not-run' : r.passed ? 'certified' : 'failed',
+    result: !r.ran ? 'not-run' : r.passed && claims.length === 0 ? 'certified' : 'failed',
     subject,
     suite: {
       hash: contentHash(
@@ -89,6 +95,7 @@ export function certificateOf(
     schema: { hash: contentHash(filesUnder(SCHEMA_DIR), SCHEMA_DIR) },
     harness,
     capabilities: r.capabilities ?? {},
+    capabilityClaims: claims,
     counts,
     deviations,
     failures: r.failures.slice(0, MAX_FAILURES).map((f) => ({

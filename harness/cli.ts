@@ -22,9 +22,10 @@ const log = (line: string) => process.stdout.write(`${line}\n`)
 
 /** Each command's options: another command's option is refused, not silently ignored. */
 const COMMANDS: Record<string, readonly string[]> = {
-  test: ['backends', 'vectors', 'require', 'report-dir', 'endpoint', 'token'],
+  test: ['backends', 'vectors', 'require', 'report-dir', 'endpoint', 'token', 'shard', 'timings', 'quiet'],
   migrate: ['backend', 'url'],
-  certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir'],
+  certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir', 'quiet'],
+  report: ['report-dir'],
   generate: [],
   backends: [],
   daemon: ['config'],
@@ -99,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   if (!allowed) throw unknownCommand(command)
   const { values, positionals } = parseArgs({
     args: rest,
-    allowPositionals: command === 'certify',
+    allowPositionals: command === 'certify' || command === 'report',
     options: {
       backends: { type: 'string' },
       backend: { type: 'string' },
@@ -111,6 +112,9 @@ async function main(argv: string[]): Promise<number> {
       endpoint: { type: 'string' },
       token: { type: 'string' },
       deviations: { type: 'string' },
+      shard: { type: 'string' },
+      timings: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -124,14 +128,21 @@ async function main(argv: string[]): Promise<number> {
       throw new ConfigError(`--${option}`, '', `unknown option for dbal ${command} (${SEE_HELP})`)
   switch (command) {
     case 'test': {
-      const [{ BACKENDS }, { endpointBackend }, { testCommand }, { selectBackends }, { DEFAULT_VECTORS }] =
-        await Promise.all([
-          import('./backends.ts'),
-          import('./backends/remote.ts'),
-          import('./commands/test.ts'),
-          import('./select.ts'),
-          import('./vectors/load.ts'),
-        ])
+      const [
+        { BACKENDS },
+        { endpointBackend },
+        { testCommand },
+        { selectBackends },
+        { DEFAULT_VECTORS },
+        { parseShard },
+      ] = await Promise.all([
+        import('./backends.ts'),
+        import('./backends/remote.ts'),
+        import('./commands/test.ts'),
+        import('./select.ts'),
+        import('./vectors/load.ts'),
+        import('./shard.ts'),
+      ])
       const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
       if (values.endpoint !== undefined) await checkEndpoint(values.endpoint, token)
       const backends =
@@ -153,7 +164,17 @@ async function main(argv: string[]): Promise<number> {
         vectors: values.vectors ?? [DEFAULT_VECTORS],
         reportDir: values['report-dir'] ?? defaultReportDir(),
         log,
+        ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
+        ...(values.timings !== undefined ? { timings: values.timings } : {}),
+        quiet: values.quiet === true,
       })
+    }
+    case 'report': {
+      const [action, ...inputs] = positionals
+      if (action !== 'merge')
+        throw new ConfigError('dbal report', action ?? '', 'expected `dbal report merge DIR...`')
+      const { mergeCommand } = await import('./commands/merge.ts')
+      return mergeCommand({ inputs, reportDir: values['report-dir'] ?? defaultReportDir(), log })
     }
     case 'migrate': {
       const { migrateCommand } = await import('./commands/migrate.ts')
@@ -180,6 +201,7 @@ async function main(argv: string[]): Promise<number> {
         reportDir: values['report-dir'] ?? defaultReportDir(),
         harness: { package: '@metabuilder/dbal', version },
         log,
+        quiet: values.quiet === true,
       })
     }
     case 'generate': {

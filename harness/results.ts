@@ -11,6 +11,14 @@ export interface RunEvent {
   readonly backends: readonly string[]
   readonly vectors: readonly string[]
   readonly node: string
+  /** sha256 over the vector files and the deviation ledger: streams merge only when it is equal. */
+  readonly suiteHash: string
+  /** The commit under test ($GITHUB_SHA, else git's HEAD), when known. */
+  readonly commit?: string
+  /** This run's part of a sharded run (`dbal test --shard K/N`). */
+  readonly shard?: { readonly index: number; readonly count: number; readonly basis: string }
+  /** How each capability is observed (schema/capabilities.yaml `probe`, and `why` where it is not). */
+  readonly capabilities: Readonly<Record<string, { readonly probe: string; readonly why?: string }>>
 }
 
 export interface BackendEvent {
@@ -21,6 +29,21 @@ export interface BackendEvent {
   readonly where?: string
   readonly reason?: string
   readonly capabilities?: Readonly<Record<string, boolean>>
+  /** Wall time from provisioning to cleanup. */
+  readonly durationMs?: number
+}
+
+/** A ledger entry (harness/deviations/) of a backend in the run, so the ledger renders from the stream. */
+export interface DeviationEvent {
+  readonly type: 'deviation'
+  readonly backend: string
+  readonly case: string
+  readonly step?: number
+  readonly kind: string
+  readonly reason: string
+  readonly link?: string
+  readonly expected: { readonly status: 'success' } | { readonly status: 'error'; readonly code: string }
+  readonly file: string
 }
 
 export interface StepEvent {
@@ -37,6 +60,17 @@ export interface StepEvent {
   readonly expected?: unknown
   readonly actual?: unknown
   readonly reason?: string
+  /** Capabilities the case requires (its steps are the probes of those capabilities) and its area. */
+  readonly tags: readonly string[]
+  /** sha256 (16 hex) of the normalized outcome (observe.ts): equal digests, equal behaviour. */
+  readonly digest: string
+  /** The normalized outcome, cut at observe.ts MAX_OBSERVED_BYTES. */
+  readonly observed: unknown
+  /**
+   * A probe run on a backend that does not declare the capability: the step is reported as skipped
+   * and this says whether it would have passed (true: an under-claim).
+   */
+  readonly probePassed?: boolean
 }
 
 export interface EndEvent {
@@ -45,7 +79,7 @@ export interface EndEvent {
   readonly durationMs: number
 }
 
-export type ResultEvent = RunEvent | BackendEvent | StepEvent | EndEvent
+export type ResultEvent = RunEvent | BackendEvent | DeviationEvent | StepEvent | EndEvent
 
 export interface Tally {
   passed: number
@@ -79,5 +113,8 @@ export function tallies(events: readonly ResultEvent[]): { byBackend: Map<string
   }
   return { byBackend, total }
 }
+
+/** A step's identity across backends and runners: its file (relative to the checkout), case and number. */
+export const stepId = (s: Pick<StepEvent, 'file' | 'case' | 'step'>) => `${s.file}#${s.case}#${s.step}`
 
 export const tallyLine = (t: Tally) => `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`

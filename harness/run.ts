@@ -1,11 +1,14 @@
 /** Runs vector files on one provisioned backend, a fresh database per case, emitting a step event each. */
+import { createHash } from 'node:crypto'
 import type { Capabilities } from '../core/adapter.ts'
 import type { AuditSink } from '../core/audit.ts'
 import { DBALClient } from '../core/client.ts'
 import { DBALError } from '../core/errors.ts'
 import type { Provisioned } from './backend.ts'
 import { deviatesAsLedgered, deviationFor, type Deviation } from './deviations.ts'
+import { observe, type IdNames } from './observe.ts'
 import type { Outcome, StepEvent } from './results.ts'
+import { displayPath } from './vectors/load.ts'
 import { compare } from './vectors/match.ts'
 import { numbered, type Case, type Expected, type Step, type VectorFile } from './vectors/model.ts'
 import { RefError, resolve, type Scope } from './vectors/refs.ts'
@@ -80,6 +83,19 @@ export function judge(expected: Expected, actual: Actual): string | undefined {
 const VECTOR_SCRYPT = { N: 1024, r: 8, p: 1 } as const
 
 const ROLES = new Set(['user', 'admin', 'god', 'supergod'])
+
+/**
+ * A case's row ids: UUID v4 in form, the same sequence on every backend and in every run, so that
+ * ties broken by id break alike and outcomes compare (over a daemon, the daemon makes its own).
+ */
+export function caseIds(seed: string): () => string {
+  let n = 0
+  return () => {
+    const h = createHash('sha256').update(`${seed}\0${n++}`).digest('hex')
+    const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+  }
+}
 
 /**
  * The client a step runs as: the trusted one, an anonymous one, a saved user's, or one for a role,
@@ -223,6 +239,18 @@ async function runTransaction(run: CaseRun, on: DBALClient, as: string | undefin
   return { actual, expected, reason: judge(expected, actual) }
 }
 
+/** A case's area: its file's name, and the folder when it is not contracts/ itself (acl, regressions). */
+export function areaTags(path: string): string[] {
+  const parts = path.split(/[\\/]/)
+  const stem = parts.at(-1)!.replace(/\.ya?ml$/, '')
+  const dir = parts.at(-2)
+  return dir && dir !== 'contracts' ? [dir, stem] : [stem]
+}
+
+/**
+ * One case on a fresh database. A case that requires a capability the backend does not declare is its
+ * probe: it still runs, each step reported as skipped with whether it would have passed (an under-claim).
+ */
 export async function runCase(
   prov: Provisioned,
   file: VectorFile,
@@ -230,26 +258,18 @@ export async function runCase(
   caps: Capabilities,
   o: RunOptions,
 ): Promise<void> {
-  const base = { backend: o.backend, suite: file.format, file: file.path, case: c.name }
+  const tags = [...c.requires, ...areaTags(file.path)]
+  const base = { backend: o.backend, suite: file.format, file: displayPath(file.path), case: c.name, tags }
   const missing = c.requires.filter((r) => !caps[r])
-  if (missing.length) {
-    numbered(c.steps).forEach((s, i) =>
-      o.emit({
-        ...base,
-        type: 'step',
-        step: i,
-        action: s.action,
-        entity: s.entity,
-        outcome: 'skip',
-        durationMs: 0,
-        reason: `backend lacks ${missing.join(', ')}`,
-      }),
-    )
-    return
-  }
+  const ids: IdNames = new Map()
   const client = prov.freshExecutor
     ? new DBALClient({ executor: await prov.freshExecutor() })
-    : new DBALClient({ adapter: await prov.fresh(), audit: o.audit, scrypt: VECTOR_SCRYPT })
+    : new DBALClient({
+        adapter: await prov.fresh(),
+        audit: o.audit,
+        scrypt: VECTOR_SCRYPT,
+        ids: caseIds(`${base.file}#${c.name}`),
+      })
   const run: CaseRun = {
     base: client,
     caseAs: c.as,
@@ -257,6 +277,19 @@ export async function runCase(
     timeoutMs: o.stepTimeoutMs ?? 60_000,
     next: 0,
     report(i, step, r, durationMs) {
+      const seen = { ...observe(r.actual, ids), action: step.action, entity: step.entity, step: i }
+      if (missing.length) {
+        const passed = r.reason === undefined
+        return o.emit({
+          ...base,
+          ...seen,
+          type: 'step',
+          outcome: 'skip',
+          durationMs,
+          probePassed: passed,
+          reason: `backend lacks ${missing.join(', ')} (probe ${passed ? 'passed: an under-claim' : 'failed, as declared'})`,
+        })
+      }
       const dev = deviationFor(o.deviations, o.backend, c.name, i)
       let outcome: Outcome = r.reason === undefined ? 'pass' : 'fail'
       let reason = r.reason
@@ -277,10 +310,8 @@ export async function runCase(
       const failed = outcome !== 'pass'
       o.emit({
         ...base,
+        ...seen,
         type: 'step',
-        step: i,
-        action: step.action,
-        entity: step.entity,
         outcome,
         durationMs,
         reason,

@@ -3,11 +3,15 @@
  * events (results.ts): what `dbal test`, runConformance and `dbal certify` share. A backend that cannot
  * be provisioned, or aborts, is reported as not run with the reason, never as passed.
  */
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { schema } from '../core/schema.ts'
 import type { Backend, Provision } from './backend.ts'
+import { contentHash } from './certificate.ts'
 import type { Deviation } from './deviations.ts'
-import type { ResultEvent } from './results.ts'
+import type { ResultEvent, RunEvent } from './results.ts'
 import { runFiles } from './run.ts'
+import { selectShard, shardBasis, type Shard, type Timings } from './shard.ts'
 import { displayPath } from './vectors/load.ts'
 import type { VectorFile } from './vectors/model.ts'
 
@@ -21,6 +25,9 @@ export interface SuiteOptions {
   /** After each case of a backend, for progress. */
   readonly onCase?: (backend: string) => void
   readonly log?: (line: string) => void
+  /** Run only this shard's cases (shard.ts), cut by `timings` when given. */
+  readonly shard?: Shard
+  readonly timings?: Timings
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
@@ -29,18 +36,49 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
 export const newRunId = (at = new Date()) =>
   `${at.toISOString().slice(0, 10).replace(/-/g, '')}_${randomBytes(3).toString('hex')}`
 
-/** Runs the suite; returns each backend's wall time in milliseconds. */
-export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
-  const started = Date.now()
-  const runId = newRunId(new Date(started))
-  o.emit({
+/** The commit under test: CI's, else the checkout's HEAD (if this is one and git is there). */
+function commit(): string | undefined {
+  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 5000 })
+  return r.status === 0 ? r.stdout.trim() : undefined
+}
+
+/** The suite is its vector files and the ledger that judges them: both go into the hash. */
+export function suiteHash(files: readonly VectorFile[], deviations: readonly Deviation[]): string {
+  const paths = new Set([...files.map((f) => f.path), ...deviations.map((d) => d.file)])
+  return contentHash([...paths], process.cwd())
+}
+
+function runEvent(o: SuiteOptions, runId: string, started: number): RunEvent {
+  const sha = commit()
+  return {
     type: 'run',
     runId,
     startedAt: new Date(started).toISOString(),
     backends: o.backends.map((b) => b.name),
     vectors: o.files.map((f) => displayPath(f.path)),
     node: process.version,
-  })
+    suiteHash: suiteHash(o.files, o.deviations),
+    ...(sha ? { commit: sha } : {}),
+    ...(o.shard ? { shard: { ...o.shard, basis: shardBasis(o.timings) } } : {}),
+    capabilities: Object.fromEntries(
+      [...schema.capabilities].map(([k, c]) => [k, { probe: c.probe, ...(c.why ? { why: c.why } : {}) }]),
+    ),
+  }
+}
+
+/** Runs the suite; returns each backend's wall time in milliseconds. */
+export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
+  const started = Date.now()
+  const runId = newRunId(new Date(started))
+  o.emit(runEvent(o, runId, started))
+  const names = new Set(o.backends.map((b) => b.name))
+  for (const d of o.deviations) {
+    if (!names.has(d.backend)) continue
+    const { type: kind, ...rest } = d
+    o.emit({ ...rest, file: displayPath(d.file), type: 'deviation', kind })
+  }
+  const files = o.shard ? selectShard(o.files, o.shard, o.timings) : o.files
   const durations = new Map<string, number>()
   await Promise.all(
     o.backends.map(async (b) => {
@@ -54,7 +92,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
         return
       }
       try {
-        const caps = await runFiles(prov, o.files, {
+        const caps = await runFiles(prov, files, {
           backend: b.name,
           deviations: o.deviations,
           emit: o.emit,
@@ -67,6 +105,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
           required,
           where: prov.where,
           capabilities: caps,
+          durationMs: Date.now() - t0,
         })
       } catch (e) {
         o.emit({
@@ -75,6 +114,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
           status: 'not-run',
           required: true,
           reason: `aborted: ${message(e)}`,
+          durationMs: Date.now() - t0,
         })
       } finally {
         durations.set(b.name, Date.now() - t0)

@@ -38,7 +38,10 @@ export function renderCertificate(c: Certificate): string {
       '',
       caps.map(([k, v]) => `${v ? '✓' : '✗'} ${k}`).join(' · '),
       '',
-      'Cases that need a capability the adapter does not declare are skipped with that reason.',
+      'Cases that need a capability the adapter does not declare still run as its probe, reported as skipped;',
+      'a declaration the probes contradict refuses the certificate:',
+      '',
+      ...(c.capabilityClaims.length ? c.capabilityClaims.map((x) => `- **${x}**`) : ['- none contradicted']),
       '',
     )
   const failing = c.counts.fail + c.counts.xpass

@@ -5,7 +5,6 @@
  * suite with one errored test case, so a CI page never shows it as green.
  */
 import type { BackendEvent, ResultEvent, StepEvent } from '../harness/results.ts'
-import { displayPath } from '../harness/vectors/load.ts'
 
 // XML 1.0 cannot carry most control characters even escaped: they are dropped.
 const xml = (s: string) =>
@@ -24,7 +23,7 @@ const attrs = (a: Record<string, string | number>) =>
 const seconds = (ms: number) => (ms / 1000).toFixed(3)
 
 function testcase(e: StepEvent): string {
-  const head = `    <testcase${attrs({ classname: `${displayPath(e.file)} › ${e.case}`, name: `step ${e.step} ${e.entity}.${e.action}`, time: seconds(e.durationMs) })}`
+  const head = `    <testcase${attrs({ classname: `${e.file} › ${e.case}`, name: `step ${e.step} ${e.entity}.${e.action}`, time: seconds(e.durationMs) })}`
   const reason = e.reason ?? ''
   if (e.outcome === 'pass') return `${head}/>`
   if (e.outcome === 'skip' || e.outcome === 'xfail')

@@ -63,6 +63,9 @@ const events: ResultEvent[] = [
     entity: 'User',
     outcome,
     durationMs: 1.5,
+    tags: [],
+    digest: '0',
+    observed: null,
     ...(outcome === 'pass' ? {} : { reason: `why ${hostile}` }),
   })),
 ]

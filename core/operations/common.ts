@@ -1,5 +1,4 @@
 /** The operations every entity has (CONTRACT §4), on top of the adapter seam. */
-import { randomUUID } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
 import { hashPassword } from '../password.ts'
 import { and, isAll, parseFilter, parsePage, parseSort } from '../query.ts'
@@ -15,13 +14,15 @@ async function materialize(ctx: Context, v: Validated): Promise<Row> {
   return row
 }
 
-/** A complete new row: id, timestamps, every field present (null where absent). */
-async function newRow(ctx: Context, e: Entity, v: Validated): Promise<Row> {
+/**
+ * A complete new row: id, timestamps, every field present (null where absent). The rows of one
+ * createMany share one `now`: created together, they tie on createdAt and order by id.
+ */
+async function newRow(ctx: Context, e: Entity, v: Validated, now = nowIso(ctx)): Promise<Row> {
   const values = await materialize(ctx, v)
-  const now = nowIso(ctx)
   const row: Row = {}
   for (const f of e.fields) {
-    if (f.primary) row[f.name] = randomUUID()
+    if (f.primary) row[f.name] = ctx.newId()
     else if (f.created || (f.updated && values[f.name] === undefined)) row[f.name] = now
     else row[f.name] = values[f.name] ?? null
   }
@@ -78,7 +79,8 @@ export async function createMany(ctx: Context, e: Entity, input: Row): Promise<n
   if (items.length === 0) return 0
   for (const v of items) await beforeWrite(ctx, e, v.values, null)
   const rows = []
-  for (const v of items) rows.push(await newRow(ctx, e, v))
+  const now = nowIso(ctx)
+  for (const v of items) rows.push(await newRow(ctx, e, v, now))
   return ctx.adapter.createMany(e.name, rows)
 }
 

@@ -19,6 +19,8 @@ export interface Context {
   readonly unchecked: Adapter
   /** Milliseconds since the epoch; injectable so that expiry and lockout can be tested. */
   now(): number
+  /** The id of a new row (ClientOptions.ids). */
+  newId(): string
   readonly scrypt: ScryptParams
 }
 

@@ -3,7 +3,7 @@
  * comparable time for wrong passwords and unknown users alike, and locks a username out after too many
  * failures. The attempts live in the database (LoginAttempt), so restarts and several daemons share them.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { DBALError, validationError } from '../errors.ts'
 import { hashPassword, verifyPassword } from '../password.ts'
 import type { Entity, OperationSpec } from '../schema.ts'
@@ -43,7 +43,7 @@ const set: Op = async (ctx, e, input, spec) => {
     if (existing) await tx.update(e.name, existing.id as string, { passwordHash, updatedAt: now })
     else
       await tx.create(e.name, {
-        id: randomUUID(),
+        id: ctx.newId(),
         username,
         passwordHash,
         firstLogin: true,
@@ -77,7 +77,7 @@ const byUsername = (username: string) =>
 async function recordAttempt(ctx: Context, e: Entity, username: string): Promise<string> {
   const attempts = attemptsOf(ctx)
   const now = ctx.now()
-  const id = randomUUID()
+  const id = ctx.newId()
   const at = new Date(now).toISOString()
   await ctx.adapter.create(attempts.name, { id, username, createdAt: at })
   const since = new Date(now - LOCKOUT.windowSeconds * 1000).toISOString()

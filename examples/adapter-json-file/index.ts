@@ -209,7 +209,14 @@ export class JsonFileAdapter implements ManagedAdapter {
   }
 
   async capabilities() {
-    return capabilitySet(['transactions', 'nestedTransactions', 'jsonQueries', 'relations', 'migrations'])
+    return capabilitySet([
+      'transactions',
+      'nestedTransactions',
+      'jsonQueries',
+      'aggregations',
+      'relations',
+      'migrations',
+    ])
   }
   create(entity: string, row: Row) {
     return this.run((s) => s.insert(s.entity(entity), row))

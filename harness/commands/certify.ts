@@ -29,6 +29,8 @@ export interface CertifyOptions {
   readonly reportDir: string
   readonly harness: { readonly package: string; readonly version: string }
   readonly log: (line: string) => void
+  /** No progress lines. */
+  readonly quiet?: boolean
 }
 
 const MAX_LISTED = 30
@@ -75,10 +77,11 @@ export async function certifyCommand(o: CertifyOptions): Promise<number> {
   o.log(
     `Certifying ${subject.kind} ${subject.name} (${subject.source}): ${cases} cases from ${files.length} files`,
   )
-  const progress = new Progress(new Map([[backend.name, cases]]))
+  const progress = new Progress(new Map([[backend.name, cases]]), { quiet: o.quiet })
   const result = await runBackend(backend, {
     files,
     deviations: o.deviations ? loadDeviations(resolve(o.deviations)) : [],
+    onEvent: (e) => progress.event(e),
     onCase: () => progress.tick(backend.name),
   })
   progress.finish()
@@ -96,6 +99,7 @@ export async function certifyCommand(o: CertifyOptions): Promise<number> {
     throw inputError('--report-dir', o.reportDir, e)
   }
   if (!result.ran) o.log(`NOT RUN: ${result.reason}`)
+  for (const c of cert.capabilityClaims) o.log(`  CAPABILITY ${c}`)
   for (const f of cert.failures.slice(0, MAX_LISTED))
     o.log(`  FAIL ${f.case} › step ${f.step} ${f.action}: ${f.reason}`)
   if (result.failures.length > MAX_LISTED)

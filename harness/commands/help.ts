@@ -16,6 +16,16 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '                  (reports/ inside the dbal checkout itself)',
         '--endpoint URL    also (without --backends: only) a daemon started elsewhere, as backend',
         '                  `endpoint`; --token T or $DBAL_ENDPOINT_TOKEN is its service token',
+        '--shard K/N       only the K-th of N parts of the cases (the same cut on every machine)',
+        "--timings FILE    cut the shards by a previous run's timings.json (balanced by duration)",
+        '--quiet, -q       no progress lines',
+      ],
+    },
+    report: {
+      summary: 'merge DIR...: combine the result streams of shards and machines into one report',
+      options: [
+        'DIR               a report folder (its results.jsonl) or a results.jsonl; several',
+        '--report-dir DIR  where the merged results.jsonl and reports go',
       ],
     },
     migrate: {
@@ -35,6 +45,7 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '--vectors PATH    a vector file or folder (repeatable); default: the whole suite',
         "--deviations DIR  the subject's own ledger of known deviations (YAML, as harness/deviations/)",
         '--report-dir DIR  where certificate.json, certificate.md and results.jsonl go',
+        '--quiet, -q       no progress lines',
       ],
     },
     generate: { summary: 'Regenerate core/types.generated.ts from schema/', options: [] },

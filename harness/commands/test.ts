@@ -1,18 +1,20 @@
 /**
  * `dbal test`: runs vector files on the chosen backends (in parallel, each case on a fresh database),
- * writes reports/results.jsonl and reports/summary.md, and prints a summary per backend and the
- * closing line `N passed, N failed, N skipped`. Exit code 1 on any failure or a required backend not run.
+ * writes results.jsonl and the reports rendered from it (conclude.ts), and prints a summary per backend
+ * and the closing line `N passed, N failed, N skipped`. Exit code 1 on any failure, capability
+ * over- or under-claim, or a required backend not run.
  */
 import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs'
 import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
-import { writeReports } from '../../reports/write.ts'
 import type { Backend } from '../backend.ts'
+import { concludeRun } from '../conclude.ts'
 import { loadDeviations } from '../deviations.ts'
 import { Progress } from '../progress.ts'
-import { tallies, tallyLine, type ResultEvent } from '../results.ts'
+import type { ResultEvent } from '../results.ts'
+import { readTimings, selectShard, type Shard } from '../shard.ts'
 import { runSuite } from '../suite.ts'
-import { displayPath, loadVectors } from '../vectors/load.ts'
+import { loadVectors } from '../vectors/load.ts'
 import { sizeOf } from '../vectors/model.ts'
 import { inputError } from '../../core/problems.ts'
 
@@ -22,9 +24,12 @@ export interface TestOptions {
   readonly vectors: readonly string[]
   readonly reportDir: string
   readonly log: (line: string) => void
+  /** Only this shard's cases (shard.ts), cut by the timings file when given. */
+  readonly shard?: Shard
+  readonly timings?: string
+  /** No progress lines. */
+  readonly quiet?: boolean
 }
-
-const MAX_LISTED = 50
 
 /**
  * The report folder and results.jsonl, opened before anything runs: a folder that cannot be written
@@ -45,18 +50,22 @@ function openResults(dir: string): WriteStream {
 
 export async function testCommand(o: TestOptions): Promise<number> {
   const files = loadVectors(o.vectors)
+  const timings = o.timings === undefined ? undefined : readTimings(o.timings)
+  if (o.timings !== undefined && !timings) throw inputError('--timings', o.timings, new Error('no such file'))
   const jsonl = openResults(o.reportDir)
   const events: ResultEvent[] = []
+  const mine = o.shard ? selectShard(files, o.shard, timings) : files
+  const { cases: caseCount, steps: stepCount } = sizeOf(mine)
+  const progress = new Progress(new Map(o.backends.map((b) => [b.name, caseCount])), { quiet: o.quiet })
   const emit = (e: ResultEvent) => {
     events.push(e)
+    progress.event(e)
     jsonl.write(`${JSON.stringify(e)}\n`)
   }
-  const { cases: caseCount, steps: stepCount } = sizeOf(files)
   o.log(
-    `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files on ${o.backends.map((b) => b.name).join(', ')}`,
+    `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''} on ${o.backends.map((b) => b.name).join(', ')}`,
   )
-  const progress = new Progress(new Map(o.backends.map((b) => [b.name, caseCount])))
-  const durations = await runSuite({
+  await runSuite({
     backends: o.backends,
     required: o.required,
     files,
@@ -64,41 +73,14 @@ export async function testCommand(o: TestOptions): Promise<number> {
     emit,
     onCase: (b) => progress.tick(b),
     log: o.log,
+    ...(o.shard ? { shard: o.shard, timings } : {}),
   })
   progress.finish()
   jsonl.end()
   try {
     await finished(jsonl)
-    writeReports(o.reportDir, events)
   } catch (e) {
     throw inputError('--report-dir', o.reportDir, e)
   }
-
-  const { byBackend, total } = tallies(events)
-  const width = Math.max(...o.backends.map((b) => b.name.length))
-  let missingRequired = 0
-  for (const b of o.backends) {
-    const ev = events.find((e) => e.type === 'backend' && e.backend === b.name)
-    if (ev?.type !== 'backend') continue
-    if (ev.status === 'not-run') {
-      if (ev.required) missingRequired++
-      o.log(`${b.name.padEnd(width)}  NOT RUN${ev.required ? ' (required)' : ''}: ${ev.reason}`)
-      continue
-    }
-    const t = byBackend.get(b.name)!
-    o.log(
-      `${b.name.padEnd(width)}  ${tallyLine(t)}${t.xfailed ? ` (${t.xfailed} known deviations)` : ''}  ${((durations.get(b.name) ?? 0) / 1000).toFixed(1)} s`,
-    )
-  }
-  const failures = events.filter((e) => e.type === 'step' && (e.outcome === 'fail' || e.outcome === 'xpass'))
-  for (const e of failures.slice(0, MAX_LISTED))
-    if (e.type === 'step')
-      o.log(`  FAIL [${e.backend}] ${e.case} › step ${e.step} ${e.entity}.${e.action}: ${e.reason}`)
-  if (failures.length > MAX_LISTED) o.log(`  … ${failures.length - MAX_LISTED} more failures in the report`)
-  o.log(
-    `Report: ${displayPath(join(o.reportDir, 'summary.md'))}, ${displayPath(join(o.reportDir, 'results.jsonl'))}, junit.xml, badges/`,
-  )
-  if (missingRequired) o.log(`${missingRequired} required backend(s) not run`)
-  o.log(tallyLine(total))
-  return total.failed > 0 || missingRequired > 0 ? 1 : 0
+  return concludeRun(events, o.reportDir, o.log)
 }
