@@ -34,6 +34,7 @@ const CLIENT_KEYS = new Set([
   'referencedBy',
   'field',
   'matches',
+  'globals',
   'operation',
   'idempotencyKey',
   'truncated',
