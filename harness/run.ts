@@ -205,6 +205,18 @@ async function runSteps(run: CaseRun, client: DBALClient, steps: readonly Step[]
  * a step's DBALError, or the very error of a `throw` step when `expected` names none.
  */
 async function runTransaction(run: CaseRun, on: DBALClient, as: string | undefined, step: Step) {
+  const start = run.next
+  const r = await transactionOutcome(run, on, as, step)
+  // A transaction refused before its body ran still reports its steps: every backend numbers alike.
+  if (run.next === start)
+    for (const inner of numbered(step.transaction!.steps)) {
+      run.report(run.next++, inner, { reason: 'not run: the transaction did not start' }, 0)
+      run.scope.outputs.push(undefined)
+    }
+  return r
+}
+
+async function transactionOutcome(run: CaseRun, on: DBALClient, as: string | undefined, step: Step) {
   const t = step.transaction!
   let client: DBALClient
   try {
@@ -258,7 +270,7 @@ export async function runCase(
   caps: Capabilities,
   o: RunOptions,
 ): Promise<void> {
-  const tags = [...c.requires, ...areaTags(file.path)]
+  const tags = [...new Set([...c.requires, ...areaTags(file.path)])]
   const base = { backend: o.backend, suite: file.format, file: displayPath(file.path), case: c.name, tags }
   const missing = c.requires.filter((r) => !caps[r])
   const ids: IdNames = new Map()

@@ -79,6 +79,7 @@ export const REFERENCE = 'reference'
 
 function classesOf(events: readonly StepEvent[], reference: string | undefined): ParityClass[] {
   const byDigest = new Map<string, StepEvent[]>()
+  // `events` come in the run's order of backends (buildParity), so every class lists them alike.
   for (const e of events) {
     // A probe that ran where the capability is not declared says nothing about parity.
     if (e.outcome === 'skip') continue
@@ -151,10 +152,17 @@ function headlineText(h: Record<Agreement, number>, steps: number, backends: num
 export function buildParity(events: readonly ResultEvent[]): Parity {
   const run = events.find((e): e is RunEvent => e.type === 'run')
   if (!run) throw new Error('the results stream has no run event')
-  const backendEvents = events.filter((e): e is BackendEvent => e.type === 'backend')
+  // The order the run named the backends in, not the order they finished: parity.json is stable.
+  const order = new Map(run.backends.map((b, i) => [b, i]))
+  const rank = (b: string) => order.get(b) ?? order.size
+  const backendEvents = events
+    .filter((e): e is BackendEvent => e.type === 'backend')
+    .sort((a, b) => rank(a.backend) - rank(b.backend))
   const byStep = new Map<string, StepEvent[]>()
-  for (const e of events) {
-    if (e.type !== 'step') continue
+  const steps = events
+    .filter((e): e is StepEvent => e.type === 'step')
+    .sort((a, b) => rank(a.backend) - rank(b.backend))
+  for (const e of steps) {
     const id = stepId(e)
     const list = byStep.get(id)
     if (list) list.push(e)
@@ -162,9 +170,9 @@ export function buildParity(events: readonly ResultEvent[]): Parity {
   }
   const ran = backendEvents.filter((b) => b.status === 'run').map((b) => b.backend)
   const reference = ran.includes(REFERENCE) ? REFERENCE : undefined
-  const steps = [...byStep.values()].map((list) => parityStep(list, reference))
+  const parity = [...byStep.values()].map((list) => parityStep(list, reference))
   const counts: Record<Agreement, number> = { agree: 0, open: 0, diverge: 0, 'reference-outlier': 0 }
-  for (const s of steps) counts[s.agreement]++
+  for (const s of parity) counts[s.agreement]++
   const { byBackend } = tallies(events)
   const end = events.find((e) => e.type === 'end')
   return {
@@ -188,8 +196,8 @@ export function buildParity(events: readonly ResultEvent[]): Parity {
       ...(b.durationMs !== undefined ? { durationMs: b.durationMs } : {}),
       tally: byBackend.get(b.backend) ?? { passed: 0, failed: 0, skipped: 0, xfailed: 0 },
     })),
-    headline: { ...counts, steps: steps.length, text: headlineText(counts, steps.length, ran.length) },
-    steps,
+    headline: { ...counts, steps: parity.length, text: headlineText(counts, parity.length, ran.length) },
+    steps: parity,
     capabilities: capabilityMatrix(run, backendEvents, events),
     ledger: ledgerRows(events),
   }

@@ -1,6 +1,6 @@
 /**
  * Every report a run writes into its report folder, all rendered from the results stream alone:
- * parity.json (the model the others read), summary.md, junit.xml, badges/<backend>.json (stale badges
+ * parity.json (the model the others read), summary.md, report.html, junit.xml, badges/<backend>.json (stale badges
  * of backends not in this run removed) and timings.json (per case, for `dbal test --shard --timings`).
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,6 +9,7 @@ import type { ResultEvent } from '../harness/results.ts'
 import { renderBadges } from './badges.ts'
 import { renderJunit } from './junit.ts'
 import { timingsOf, TIMINGS_VERSION } from '../harness/shard.ts'
+import { renderHtml } from './html.ts'
 import { buildParity, type Parity } from './parity.ts'
 import { renderSummary } from './summary.ts'
 
@@ -22,6 +23,7 @@ export function writeReports(dir: string, events: readonly ResultEvent[]): Parit
     `${JSON.stringify({ version: TIMINGS_VERSION, cases: timingsOf(steps) })}\n`,
   )
   writeFileSync(join(dir, 'summary.md'), renderSummary(parity))
+  writeFileSync(join(dir, 'report.html'), renderHtml(parity))
   writeFileSync(join(dir, 'junit.xml'), renderJunit(events))
   const badges = join(dir, 'badges')
   mkdirSync(badges, { recursive: true })
