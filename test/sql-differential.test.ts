@@ -17,6 +17,7 @@ import type { JsonObject } from '../core/types.generated.ts'
 import { provisionPostgres } from '../harness/provision/postgres.ts'
 import { skipPostgres } from './servers.ts'
 import { MemoryAdapter } from '../reference/memory.ts'
+import { caseIds } from '../harness/run.ts'
 import { FAST_SCRYPT, ID, T0, TS, userRow } from './helpers.ts'
 
 type Run = <T>(label: string, p: () => Promise<T>) => Promise<T | undefined>
@@ -29,10 +30,19 @@ interface Outcome {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
-/** Runs a scenario and records every outcome, ids replaced by their order of first appearance. */
-async function record(adapter: Adapter, scenario: Scenario): Promise<Outcome[]> {
+/**
+ * Runs a scenario and records every outcome, ids replaced by their order of first appearance. Both
+ * sides get the same id sequence (as the conformance runner gives them): rows created together by one
+ * createMany share their createdAt, and their default order is then by id.
+ */
+async function record(adapter: Adapter, scenario: Scenario, name: string): Promise<Outcome[]> {
   let tick = 0
-  const client = new DBALClient({ adapter, clock: () => T0 + tick++ * 1000, scrypt: FAST_SCRYPT })
+  const client = new DBALClient({
+    adapter,
+    clock: () => T0 + tick++ * 1000,
+    scrypt: FAST_SCRYPT,
+    ids: caseIds(name),
+  })
   const ids = new Map<string, string>()
   const norm = (v: unknown): unknown => {
     if (typeof v === 'string' && UUID.test(v)) {
@@ -526,8 +536,8 @@ for (const [backend, open] of Object.entries(BACKENDS)) {
       ]) {
         it(title, async () => {
           await b.adapter.reset()
-          const expected = await record(new MemoryAdapter(), scenario)
-          const actual = await record(b.adapter, scenario)
+          const expected = await record(new MemoryAdapter(), scenario, title)
+          const actual = await record(b.adapter, scenario, title)
           assert.ok(expected.length > 3, 'the scenario ran')
           for (const [i, exp] of expected.entries())
             assert.deepStrictEqual(actual[i], exp, `step ${i}: ${exp.label}`)
