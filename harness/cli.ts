@@ -22,7 +22,21 @@ const log = (line: string) => process.stdout.write(`${line}\n`)
 
 /** Each command's options: another command's option is refused, not silently ignored. */
 const COMMANDS: Record<string, readonly string[]> = {
-  test: ['backends', 'vectors', 'require', 'report-dir', 'endpoint', 'token', 'shard', 'timings', 'quiet'],
+  test: [
+    'backends',
+    'vectors',
+    'require',
+    'report-dir',
+    'endpoint',
+    'token',
+    'shard',
+    'timings',
+    'quiet',
+    'features',
+    'no-features',
+    'no-vectors',
+    'tags',
+  ],
   migrate: ['backend', 'url'],
   certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir', 'quiet'],
   report: ['report-dir'],
@@ -115,6 +129,10 @@ async function main(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       timings: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      features: { type: 'boolean' },
+      'no-features': { type: 'boolean' },
+      'no-vectors': { type: 'boolean' },
+      tags: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -135,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
         { selectBackends },
         { DEFAULT_VECTORS },
         { parseShard },
+        { DEFAULT_FEATURES, featureChoice },
       ] = await Promise.all([
         import('./backends.ts'),
         import('./backends/remote.ts'),
@@ -142,6 +161,7 @@ async function main(argv: string[]): Promise<number> {
         import('./select.ts'),
         import('./vectors/load.ts'),
         import('./shard.ts'),
+        import('./features.ts'),
       ])
       const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
       if (values.endpoint !== undefined) await checkEndpoint(values.endpoint, token)
@@ -161,12 +181,16 @@ async function main(argv: string[]): Promise<number> {
       return testCommand({
         backends,
         required,
-        vectors: values.vectors ?? [DEFAULT_VECTORS],
+        vectors:
+          values['no-vectors'] || (values.features && !values.vectors)
+            ? []
+            : (values.vectors ?? [DEFAULT_VECTORS]),
         reportDir: values['report-dir'] ?? defaultReportDir(),
         log,
         ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
         ...(values.timings !== undefined ? { timings: values.timings } : {}),
         quiet: values.quiet === true,
+        ...featureChoice(values, DEFAULT_FEATURES),
       })
     }
     case 'report': {

@@ -11,6 +11,7 @@ import { contentHash } from './certificate.ts'
 import type { Deviation } from './deviations.ts'
 import type { ResultEvent, RunEvent } from './results.ts'
 import { runFiles } from './run.ts'
+import { featureFiles, featuresHash, runFeatureFiles, type FeatureSelection } from './features.ts'
 import { selectShard, shardBasis, type Shard, type Timings } from './shard.ts'
 import { displayPath } from './vectors/load.ts'
 import type { VectorFile } from './vectors/model.ts'
@@ -28,6 +29,8 @@ export interface SuiteOptions {
   /** Run only this shard's cases (shard.ts), cut by `timings` when given. */
   readonly shard?: Shard
   readonly timings?: Timings
+  /** The Gherkin features too, on every backend that ran (features.ts). */
+  readonly features?: FeatureSelection
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
@@ -58,7 +61,7 @@ function runEvent(o: SuiteOptions, runId: string, started: number): RunEvent {
     backends: o.backends.map((b) => b.name),
     vectors: o.files.map((f) => displayPath(f.path)),
     node: process.version,
-    suiteHash: suiteHash(o.files, o.deviations),
+    suiteHash: featuresHash(suiteHash(o.files, o.deviations), o.features),
     ...(sha ? { commit: sha } : {}),
     ...(o.shard ? { shard: { ...o.shard, basis: shardBasis(o.timings) } } : {}),
     capabilities: Object.fromEntries(
@@ -80,6 +83,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
   }
   const files = o.shard ? selectShard(o.files, o.shard, o.timings) : o.files
   const durations = new Map<string, number>()
+  const notRun = new Set<string>()
   await Promise.all(
     o.backends.map(async (b) => {
       const required = o.required.has(b.name)
@@ -88,6 +92,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
         .provision(runId)
         .catch((e: unknown) => ({ notRun: `provisioning failed: ${message(e)}` }))
       if ('notRun' in prov) {
+        notRun.add(b.name)
         o.emit({ type: 'backend', backend: b.name, status: 'not-run', required, reason: prov.notRun })
         return
       }
@@ -108,6 +113,7 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
           durationMs: Date.now() - t0,
         })
       } catch (e) {
+        notRun.add(b.name)
         o.emit({
           type: 'backend',
           backend: b.name,
@@ -124,6 +130,10 @@ export async function runSuite(o: SuiteOptions): Promise<Map<string, number>> {
       }
     }),
   )
+  if (o.features) {
+    const ran = o.backends.filter((b) => durations.has(b.name) && !notRun.has(b.name))
+    await runFeatureFiles(o.features, featureFiles(o.features, o.shard), ran, runId, o)
+  }
   o.emit({ type: 'end', finishedAt: new Date().toISOString(), durationMs: Date.now() - started })
   return durations
 }

@@ -143,7 +143,7 @@ function parityStep(events: readonly StepEvent[], reference?: string): ParitySte
 function headlineText(h: Record<Agreement, number>, steps: number, backends: number): string {
   const n = (x: number) => x.toLocaleString('en-US')
   return (
-    `${n(steps)} steps on ${backends} backends: ${n(h.agree)} agree, ` +
+    `${n(steps)} steps on ${backends} backend${backends === 1 ? '' : 's'}: ${n(h.agree)} agree, ` +
     `${n(h.open)} differ only where the vectors leave the outcome open, ` +
     `${n(h.diverge)} diverge, ${n(h['reference-outlier'])} where the reference alone differs`
   )

@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dist = join(root, 'dist')
 
-/** Read at run time: the schema (core), the vectors and ACL matrix (harness), known deviations. */
-const ASSETS = ['schema', 'contracts', 'harness/deviations']
+/** Read at run time: the schema (core), the vectors and ACL matrix (harness), the features, known deviations. */
+const ASSETS = ['schema', 'contracts', 'features', 'harness/deviations']
 
 /** `from './x.ts'`, `import('./x.ts')`: relative specifiers only, never a package's. */
 const TS_SPECIFIER = /(\bfrom\s+|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g

@@ -19,6 +19,12 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '--shard K/N       only the K-th of N parts of the cases (the same cut on every machine)',
         "--timings FILE    cut the shards by a previous run's timings.json (balanced by duration)",
         '--quiet, -q       no progress lines',
+        '--features        only the Gherkin features (features/*.feature), not the vectors;',
+        '                  by default both run (--no-features: the vectors only)',
+        "--tags EXPR       the features' scenarios to run, a cucumber tag expression",
+        "                  ('@acl and not @slow')",
+        '--no-vectors      the features only (as --features)',
+        '--no-features     the vectors only',
       ],
     },
     report: {

@@ -29,6 +29,8 @@ export interface TestOptions {
   readonly timings?: string
   /** No progress lines. */
   readonly quiet?: boolean
+  /** Also the Gherkin features in these files or folders, selected by a tag expression. */
+  readonly features?: { readonly paths: readonly string[]; readonly tags?: string }
 }
 
 /**
@@ -49,7 +51,7 @@ function openResults(dir: string): WriteStream {
 }
 
 export async function testCommand(o: TestOptions): Promise<number> {
-  const files = loadVectors(o.vectors)
+  const files = o.vectors.length ? loadVectors(o.vectors) : []
   const timings = o.timings === undefined ? undefined : readTimings(o.timings)
   if (o.timings !== undefined && !timings) throw inputError('--timings', o.timings, new Error('no such file'))
   const jsonl = openResults(o.reportDir)
@@ -62,9 +64,10 @@ export async function testCommand(o: TestOptions): Promise<number> {
     progress.event(e)
     jsonl.write(`${JSON.stringify(e)}\n`)
   }
-  o.log(
-    `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''} on ${o.backends.map((b) => b.name).join(', ')}`,
-  )
+  if (files.length)
+    o.log(
+      `Running ${caseCount} cases (${stepCount} steps) from ${files.length} files${o.shard ? ` (shard ${o.shard.index}/${o.shard.count})` : ''} on ${o.backends.map((b) => b.name).join(', ')}`,
+    )
   await runSuite({
     backends: o.backends,
     required: o.required,
@@ -74,6 +77,7 @@ export async function testCommand(o: TestOptions): Promise<number> {
     onCase: (b) => progress.tick(b),
     log: o.log,
     ...(o.shard ? { shard: o.shard, timings } : {}),
+    ...(o.features ? { features: { ...o.features, reportDir: o.reportDir } } : {}),
   })
   progress.finish()
   jsonl.end()
