@@ -17,6 +17,7 @@ test('dbal test writes junit.xml (a suite per backend, a case per step) and a ba
   const dir = mkdtempSync(join(tmpdir(), 'dbal-junit-'))
   const r = await dbal([
     'test',
+    '--no-features',
     '--backends',
     'reference,sqlite',
     '--vectors',

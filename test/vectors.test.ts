@@ -149,7 +149,7 @@ test(
 
 /** `dbal test` on the reference backend with these vectors and options, in a child process. */
 const dbalTest = (vectors: string, ...options: string[]) =>
-  dbal(['test', '--backends', 'reference', '--vectors', vectors, ...options])
+  dbal(['test', '--no-features', '--backends', 'reference', '--vectors', vectors, ...options])
 
 test('the CLI exits 1 on a failing vector file and prints the closing line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dbal-cli-'))
