@@ -27,6 +27,12 @@ export interface Limits {
   readonly hashing: { readonly concurrent: number; readonly queued: number; readonly perIp: number }
   /** Interactive transactions (PROTOCOL.md §11): their longest timeout, the wait to start one, per connection. */
   readonly transactions: TransactionLimits
+  /**
+   * A connection authenticated with a service token (the application's own backend, trusted) gets these
+   * instead of max_in_flight and rate_per_connection, and its requests skip the per-address bucket: the
+   * limits above are for untrusted callers and would cap an application's one bridge connection.
+   */
+  readonly service: { readonly maxInFlight: number; readonly ratePerConnection: number }
 }
 
 export interface DaemonConfig {
@@ -140,6 +146,8 @@ export function configFrom(
     'max_transaction_ms',
     'transaction_wait_ms',
     'max_transactions_per_connection',
+    'service_max_in_flight',
+    'service_rate_per_connection',
   ])
   const day = 86_400_000
   return {
@@ -178,6 +186,10 @@ export function configFrom(
         waitMs: int(m, 'transaction_wait_ms', 5_000, 1, day),
         perConnection: int(m, 'max_transactions_per_connection', 4, 1, 1000),
         maxCalls: int(m, 'max_batch', 100, 1, 10_000),
+      },
+      service: {
+        maxInFlight: int(m, 'service_max_in_flight', 256, 1, 100_000),
+        ratePerConnection: int(m, 'service_rate_per_connection', 100_000, 1, 10_000_000),
       },
     },
     idempotency: {

@@ -30,6 +30,7 @@ export interface ConnectionDeps {
 export class Connection {
   private readonly caller: Caller
   private readonly bucket: TokenBucket
+  private readonly serviceBucket: TokenBucket
   private inFlight = 0
   private lastMessage = Date.now()
   private pingedAt = Date.now()
@@ -42,6 +43,7 @@ export class Connection {
   ) {
     this.caller = { identity, failedLogins: 0, connection: randomUUID(), address: d.address }
     this.bucket = new TokenBucket(d.limits.ratePerConnection)
+    this.serviceBucket = new TokenBucket(d.limits.service.ratePerConnection)
     // A failure here is a bug, not the client's doing: the connection ends, the daemon does not.
     ws.on(
       'message',
@@ -120,12 +122,14 @@ export class Connection {
     if (this.caller.failedLogins >= MAX_FAILED_LOGINS) this.close(1008, 'too many failed logins')
   }
 
-  /** Refuses a request the limits do not allow now. */
+  /** Refuses a request the limits do not allow now: the service limits for a service token (config.ts). */
   private admit(): void {
     if (this.d.draining()) throw new DBALError('DATABASE_ERROR', { reason: 'shutting down' })
-    const wait = Math.max(this.bucket.take(), this.d.ipBucket.take())
+    const service = this.caller.identity?.kind === 'service'
+    const wait = service ? this.serviceBucket.take() : Math.max(this.bucket.take(), this.d.ipBucket.take())
     if (wait > 0) throw new DBALError('RATE_LIMIT_EXCEEDED', { retryAfter: wait })
-    if (this.inFlight >= this.d.limits.maxInFlight)
+    const { maxInFlight } = service ? this.d.limits.service : this.d.limits
+    if (this.inFlight >= maxInFlight)
       throw new DBALError('RATE_LIMIT_EXCEEDED', { reason: 'too many requests in flight', retryAfter: 1 })
   }
 

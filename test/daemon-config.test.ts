@@ -76,6 +76,7 @@ describe('the daemon config', () => {
       shutdownTimeoutMs: 10_000,
       hashing: { concurrent: Math.max(1, availableParallelism() - 1), queued: 64, perIp: 2 },
       transactions: { maxMs: 15_000, waitMs: 5_000, perConnection: 4, maxCalls: 100 },
+      service: { maxInFlight: 256, ratePerConnection: 100_000 },
     })
     assert.deepEqual(
       [

@@ -33,6 +33,13 @@ const until = async (cond: () => boolean, ms = 5000) => {
   assert.ok(cond(), 'condition not met in time')
 }
 
+/** A connection logged in as the ACL's anonymous caller: untrusted, so under the untrusted limits. */
+async function anonymous(url: string): Promise<RawClient> {
+  const c = await RawClient.open(url)
+  assert.equal((await c.call('auth.login', { anonymous: true })).error, undefined)
+  return c
+}
+
 describe('the daemon limits', () => {
   it('refuses the upgrade beyond max_connections with 503', async () => {
     const d = await testDaemon({ limits: { max_connections: 2 } })
@@ -50,7 +57,8 @@ describe('the daemon limits', () => {
   it('shares one rate bucket among the connections of an address', async () => {
     const d = await testDaemon({ limits: { rate_per_ip: 10, rate_per_connection: 1000 } })
     try {
-      const [a, b] = [await RawClient.open(d.url, d.token), await RawClient.open(d.url, d.token)]
+      // Not yet authenticated, so untrusted: a service token's connection has limits of its own (below).
+      const [a, b] = [await RawClient.open(d.url), await RawClient.open(d.url)]
       const codes: (string | undefined)[] = []
       for (let i = 0; i < 30; i++) codes.push((await a.call('auth.whoami')).error?.data.code)
       assert.ok(codes.filter((c) => c === 'RATE_LIMIT_EXCEEDED').length >= 10, codes.join(','))
@@ -87,9 +95,9 @@ describe('the daemon limits', () => {
     const adapter = new SlowCount(400)
     const d = await testDaemon({ limits: { request_timeout_ms: 100, max_in_flight: 2 } }, adapter)
     try {
-      const c = await RawClient.open(d.url, d.token)
+      const c = await anonymous(d.url)
       const t0 = performance.now()
-      const r = await c.call('users.count', {})
+      const r = await c.call('pages.count', {})
       assert.deepEqual(
         [r.error?.data.code, r.error?.data.status, r.error?.data.details?.limit],
         ['TIMEOUT', 504, 100],
@@ -100,7 +108,7 @@ describe('the daemon limits', () => {
       await until(() => d.daemon.metrics.inFlight === 0)
       const replies = Promise.all([c.next(), c.next(), c.next(), c.next()])
       for (let i = 0; i < 4; i++)
-        c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'users.count', params: {} }))
+        c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'pages.count', params: {} }))
       const got = (await replies).map(
         (t) => JSON.parse(t) as { error?: { data: { code: string; details?: { reason?: string } } } },
       )
@@ -111,6 +119,40 @@ describe('the daemon limits', () => {
       c.close()
     } finally {
       await d.stop()
+    }
+  })
+
+  it("gives a service token's connection its own limits: the untrusted ones do not cap the application", async () => {
+    const adapter = new SlowCount(200)
+    const limits = { rate_per_connection: 5, rate_per_ip: 5, max_in_flight: 2 }
+    const d = await testDaemon({ limits }, adapter)
+    const capped = await testDaemon({ limits: { ...limits, service_max_in_flight: 3 } }, adapter)
+    try {
+      const burst = async (c: RawClient, n: number) => {
+        const replies = Promise.all(Array.from({ length: n }, () => c.next()))
+        for (let i = 0; i < n; i++)
+          c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'pages.count', params: {} }))
+        return (await replies).map(
+          (t) => (JSON.parse(t) as { error?: { data: { code: string } } }).error?.data.code ?? 'ok',
+        )
+      }
+      const count = (codes: string[], code: string) => codes.filter((c) => c === code).length
+      // 64 at once, far above max_in_flight and the rates: all served (default service limits 256, 100,000/s).
+      const service = await RawClient.open(d.url, d.token)
+      const all = await burst(service, 64)
+      assert.equal(count(all, 'ok'), 64, all.join(','))
+      // The same burst from an anonymous caller on the same address meets the untrusted limits.
+      const anon = await anonymous(d.url)
+      const codes = await burst(anon, 64)
+      assert.ok(count(codes, 'ok') <= 5, codes.join(','))
+      assert.equal(count(codes, 'ok') + count(codes, 'RATE_LIMIT_EXCEEDED'), 64)
+      // service_max_in_flight is read: 3 run, the rest are refused as too many in flight.
+      const c = await RawClient.open(capped.url, capped.token)
+      assert.deepEqual([count(await burst(c, 10), 'ok')], [3])
+      for (const x of [service, anon, c]) x.close()
+    } finally {
+      await d.stop()
+      await capped.stop()
     }
   })
 
