@@ -81,12 +81,23 @@ export class EntitySql {
     return keys.map((k) => this.codec.encode(this.field(k), patch[k] ?? null))
   }
 
-  /** One page in sort order; each row also carries the total count as TOTAL, from the same snapshot. */
+  /**
+   * One page in sort order; each row also carries the total count as TOTAL, from the same snapshot (one
+   * statement). The total is an uncorrelated subquery, computed once, not `COUNT(*) OVER ()`: a window
+   * over every matching row made the database sort all of them instead of keeping the top `offset +
+   * limit` (5× slower for a page of 20 out of 5,000 on PostgreSQL, measured by bench/). The page is
+   * chosen in a subquery and only its rows are converted to wire form (to_char of timestamps, ...):
+   * PostgreSQL computes the select list before the sort, so the conversion would run on every matching
+   * row. Parameters are added in the order they appear in the text, for positional placeholders.
+   */
   list(q: ListQuery): Statement {
     const p = new Params(this.d.placeholder)
+    const counted = compileWhere(this.d, this.e, q.filter, p)
     const where = compileWhere(this.d, this.e, q.filter, p)
     const order = compileOrder(this.d, this.e, q.sort)
-    const sql = `SELECT ${this.codec.select}, COUNT(*) OVER () AS ${TOTAL} FROM ${this.table} WHERE ${where}${order} LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`
+    const total = `(SELECT COUNT(*) FROM ${this.table} WHERE ${counted}) AS ${TOTAL}`
+    const page = `SELECT * FROM ${this.table} WHERE ${where}${order} LIMIT ${p.add(q.limit)} OFFSET ${p.add(q.offset)}`
+    const sql = `SELECT ${this.codec.select}, ${total} FROM (${page}) AS ${this.table}${order}`
     return { sql, params: p.values }
   }
 
