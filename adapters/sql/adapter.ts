@@ -16,7 +16,7 @@ import type { Conn, Driver, SqlRow } from './driver.ts'
 import { sqlLookup } from './explain.ts'
 import { migrate, type Catalog, type LiveSchema } from './migrate.ts'
 import { Scope } from './scope.ts'
-import { EntitySql, TOTAL } from './statements.ts'
+import { EntitySql, INSERT_BATCH, TOTAL } from './statements.ts'
 
 /** What every backend of the shared SQL code does; each adds what its deployment has (a pool). */
 export const SQL_CAPABILITIES: readonly CapabilityName[] = [
@@ -197,15 +197,26 @@ export class SqlAdapter implements ManagedAdapter {
     const s = this.sql(entity)
     if (rows.length === 0) return 0
     let done = 0
-    // The replay needs only the rows up to the one that failed.
+    let n = 0
+    // The replay needs only the rows up to the failed statement's: it finds the first that cannot be.
+    // One statement is atomic by itself: a transaction (BEGIN, COMMIT: two more round trips) only for several.
+    const atomic = <T>(fn: (c: Conn) => Promise<T>) =>
+      rows.length <= INSERT_BATCH ? this.single(fn) : this.scope.atomic(fn)
     return this.scope.exclusive(async () => {
       try {
-        await this.scope.atomic(async (c) => {
-          for (; done < rows.length; done++) await c.run(s.insertQuiet, s.codec.values(rows[done]!))
+        await atomic(async (c) => {
+          for (; done < rows.length; done += n) {
+            n = Math.min(INSERT_BATCH, rows.length - done)
+            const batch = rows.slice(done, done + n)
+            await c.run(
+              s.insertRows(n),
+              batch.flatMap((r) => s.codec.values(r)),
+            )
+          }
         })
         return rows.length
       } catch (e) {
-        throw await this.explained(e, s, { kind: 'insert', rows: rows.slice(0, done + 1) })
+        throw await this.explained(e, s, { kind: 'insert', rows: rows.slice(0, done + n) })
       }
     })
   }
