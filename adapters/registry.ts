@@ -8,7 +8,7 @@
 import type { FactoryOptions, ManagedAdapter } from '../core/adapter.ts'
 
 /** A database server a backend needs; the harness provisions a scratch database on it per run. */
-export type ServerName = 'postgres' | 'mariadb'
+export type ServerName = 'postgres' | 'mariadb' | 'ferretdb' | 'mongo'
 
 export interface OpenOptions extends FactoryOptions {
   /** Where the data is (see `urls`); absent: a new database in memory (embedded backends only). */
@@ -44,6 +44,32 @@ const sequelize = (dialect: 'sqlite' | 'postgres' | 'mariadb') => async (o: Open
     dialect,
     url: o.url ?? 'sqlite::memory:',
     ...(o.poolSize ? { poolMax: o.poolSize } : {}),
+    ...(o.statementTimeoutMs !== undefined ? { statementTimeoutMs: o.statementTimeoutMs } : {}),
+    ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+    schema: o.schema,
+  })
+}
+
+/** The Mongo adapter, for MongoDB and FerretDB alike (what differs is detected at connect). */
+const mongo = async (o: OpenOptions) => {
+  const { mongoAdapter } = await import('./mongo/index.ts')
+  if (o.url === undefined) throw new TypeError('mongo needs a url')
+  return mongoAdapter({
+    url: o.url,
+    ...(o.poolSize ? { poolSize: o.poolSize } : {}),
+    ...(o.statementTimeoutMs ? { maxTimeMS: o.statementTimeoutMs } : {}),
+    ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+    schema: o.schema,
+  })
+}
+
+/** A Prisma backend: the client is generated from prisma/*.prisma first when missing or stale (offline). */
+const prisma = (provider: 'postgresql' | 'sqlite' | 'mysql') => async (o: OpenOptions) => {
+  const { openPrisma } = await import('./prisma/index.ts')
+  return openPrisma({
+    provider,
+    url: o.url ?? ':memory:',
+    ...(o.poolSize ? { poolSize: o.poolSize } : {}),
     ...(o.statementTimeoutMs !== undefined ? { statementTimeoutMs: o.statementTimeoutMs } : {}),
     ...(o.connectTimeoutMs ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
     schema: o.schema,
@@ -138,6 +164,51 @@ export const REGISTRY: readonly AdapterEntry[] = [
     module: '@metabuilder/dbal/sequelize',
     peers: ['sequelize', 'mariadb'],
     open: sequelize('mariadb'),
+  },
+  {
+    name: 'mongo',
+    description: 'MongoDB through the mongodb driver (transactions on a replica set)',
+    server: 'mongo',
+    urls: 'mongodb://user:password@host:port/database',
+    module: '@metabuilder/dbal/mongo',
+    peers: ['mongodb'],
+    open: mongo,
+  },
+  {
+    name: 'ferretdb',
+    description: 'FerretDB 1.24 (MongoDB wire protocol over SQLite) through the mongodb driver',
+    server: 'ferretdb',
+    urls: 'mongodb://host:port/database',
+    module: '@metabuilder/dbal/mongo',
+    peers: ['mongodb'],
+    open: mongo,
+  },
+  {
+    name: 'prisma-postgres',
+    description: 'Prisma 7 on PostgreSQL (@prisma/adapter-pg, no engines)',
+    server: 'postgres',
+    urls: 'postgres://user:password@host:port/database',
+    module: '@metabuilder/dbal/prisma',
+    peers: ['@prisma/client', '@prisma/adapter-pg', 'prisma'],
+    open: prisma('postgresql'),
+  },
+  {
+    name: 'prisma-sqlite',
+    description: 'Prisma 7 on SQLite (@prisma/adapter-better-sqlite3, no engines)',
+    urls: 'a file path, file:path, sqlite:path, :memory:',
+    module: '@metabuilder/dbal/prisma',
+    peers: ['@prisma/client', '@prisma/adapter-better-sqlite3', 'prisma'],
+    fileUrl: (dir) => `file:${dir}/dbal.db`,
+    open: prisma('sqlite'),
+  },
+  {
+    name: 'prisma-mariadb',
+    description: 'Prisma 7 on MariaDB (@prisma/adapter-mariadb, no engines)',
+    server: 'mariadb',
+    urls: 'mariadb://user:password@host:port/database',
+    module: '@metabuilder/dbal/prisma',
+    peers: ['@prisma/client', '@prisma/adapter-mariadb', 'prisma'],
+    open: prisma('mysql'),
   },
 ]
 

@@ -14,7 +14,7 @@ import {
   isObject,
   kind,
 } from './client-options.ts'
-import { ADAPTER_NAMES, PLANNED_ADAPTERS } from './config-load.ts'
+import { ADAPTER_NAMES } from './config-load.ts'
 import type { DbalConfig } from './config.ts'
 
 const KEYS = Object.keys({
@@ -105,11 +105,6 @@ function checkEndpoint(endpoint: unknown): void {
 }
 
 function checkAdapterName(name: string): void {
-  if ((PLANNED_ADAPTERS as readonly string[]).includes(name))
-    refuse(
-      'options.adapter',
-      `the ${name} adapter does not exist yet (available: ${ADAPTER_NAMES.join(', ')})`,
-    )
   if (!(ADAPTER_NAMES as readonly string[]).includes(name))
     refuse(
       'options.adapter',
@@ -143,7 +138,7 @@ export function checkConfig(c: Record<string, unknown>): void {
   } else if (adapter === undefined) {
     refuse(
       'options.adapter',
-      `options.adapter is required: an Adapter or one of ${ADAPTER_NAMES.join(', ')} (or options.endpoint)`,
+      `options.adapter (or options.endpoint) is required: an Adapter or one of ${ADAPTER_NAMES.join(', ')}`,
     )
   } else if (typeof adapter === 'string') {
     checkAdapterName(adapter)

@@ -11,7 +11,10 @@ import { DBALError } from './errors.ts'
 import type { Schema } from './schema.ts'
 import { shownUrl } from './url.ts'
 
-/** Adapters reachable by name; `prisma` and `mongo` are known names whose adapters do not exist yet. */
+/**
+ * Adapters reachable by name: a registry entry each, and `prisma`, the design's name for the Prisma
+ * adapter, which opens prisma-postgres, prisma-mariadb or prisma-sqlite by the URL's scheme.
+ */
 export const ADAPTER_NAMES = [
   'sqlite',
   'postgres',
@@ -19,21 +22,38 @@ export const ADAPTER_NAMES = [
   'sequelize-sqlite',
   'sequelize-postgres',
   'sequelize-mariadb',
+  'prisma',
+  'prisma-postgres',
+  'prisma-sqlite',
+  'prisma-mariadb',
+  'mongo',
+  'ferretdb',
   'memory',
 ] as const
 export type AdapterName = (typeof ADAPTER_NAMES)[number]
-export const PLANNED_ADAPTERS = ['prisma', 'mongo'] as const
+
+/** The registry entry a name opens on `url` (see `prisma` above). */
+function entryName(name: AdapterName, url: string): string {
+  if (name !== 'prisma') return name
+  if (/^postgres(ql)?:/.test(url)) return 'prisma-postgres'
+  return /^(mariadb|mysql):/.test(url) ? 'prisma-mariadb' : 'prisma-sqlite'
+}
+
+const PRISMA = ['prisma-postgres', 'prisma-sqlite', 'prisma-mariadb'] as const
 
 /** What `npm install` adds for each named adapter (optional peer dependencies), from the registry. */
 export const DRIVER_PACKAGES = Object.fromEntries(
-  ADAPTER_NAMES.map((n) => [n, registryEntry(n)!.peers]),
+  ADAPTER_NAMES.map((n) => [
+    n,
+    n === 'prisma' ? [...new Set(PRISMA.flatMap((p) => registryEntry(p)!.peers))] : registryEntry(n)!.peers,
+  ]),
 ) as Readonly<Record<AdapterName, readonly string[]>>
 
 type Timeouts = NonNullable<DbalConfig['timeouts']>
 
 /** The named adapter from the registry (adapters/registry.ts), on `url`; its driver is imported now. */
 function open(name: AdapterName, url: string, t: Timeouts, schema?: Schema): Promise<ManagedAdapter> {
-  return registryEntry(name)!.open({
+  return registryEntry(entryName(name, url))!.open({
     url,
     ...(t.statementMs ? { statementTimeoutMs: t.statementMs } : {}),
     ...(t.connectMs ? { connectTimeoutMs: t.connectMs } : {}),
@@ -56,7 +76,7 @@ const missingPackage = (e: unknown, packages: readonly string[]): string | undef
  * the database (URL without password) and what the adapter said. The original stays the cause.
  */
 export function openError(name: AdapterName, url: string, step: string, e: unknown): DBALError {
-  const peers = registryEntry(name)!.peers
+  const peers = registryEntry(entryName(name, url))!.peers
   const pkg = missingPackage(e, peers)
   if (pkg !== undefined)
     return new DBALError(

@@ -62,4 +62,4 @@ export async function createDbal(config: DbalConfig | ClientOptions): Promise<DB
   return client
 }
 
-export { ADAPTER_NAMES, DRIVER_PACKAGES, PLANNED_ADAPTERS, type AdapterName } from './config-load.ts'
+export { ADAPTER_NAMES, DRIVER_PACKAGES, type AdapterName } from './config-load.ts'

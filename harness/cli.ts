@@ -256,6 +256,15 @@ async function main(argv: string[]): Promise<number> {
       log(`Wrote ${matrix.path} (${matrix.cases} cases, ${matrix.steps} steps)`)
       write(PROTOCOL_SCHEMA_FILE, protocolSchemaText())
       log(`Wrote ${PROTOCOL_SCHEMA_FILE}`)
+      // The Prisma schemas (one per provider); the clients are generated from them when used.
+      const prisma = await import('../adapters/prisma/prisma-schema.ts')
+      for (const provider of prisma.PRISMA_PROVIDERS) {
+        const file = fileURLToPath(
+          new URL(`../prisma/${prisma.PRISMA_SCHEMA_FILES[provider]}`, import.meta.url),
+        )
+        write(file, prisma.generatePrismaSchema(schema, provider))
+        log(`Wrote ${file}`)
+      }
       return 0
     }
     case 'daemon': {

@@ -172,20 +172,6 @@ describe("the design's configuration (core/config.ts): every option is checked a
     ['mode not one of the two', { ...dev, mode: 'staging' }, 'options.mode', 'development', 'production'],
     ['an unknown option', { ...dev, databse: { url: 'x' } }, 'options.databse'],
     [
-      'prisma does not exist yet',
-      { ...dev, adapter: 'prisma' },
-      'options.adapter',
-      'prisma',
-      'does not exist yet',
-    ],
-    [
-      'mongo does not exist yet',
-      { ...dev, adapter: 'mongo' },
-      'options.adapter',
-      'mongo',
-      'does not exist yet',
-    ],
-    [
       'an unknown adapter name',
       { ...dev, adapter: 'oracle' },
       'options.adapter',

@@ -136,6 +136,10 @@ describe('the packed package in a new project', () => {
         'MissingPeerError: @metabuilder/dbal/pglite: needs the @electric-sql/pglite package, which is not installed: npm install @electric-sql/pglite',
       sequelize:
         'MissingPeerError: @metabuilder/dbal/sequelize: needs the sequelize package, which is not installed: npm install sequelize',
+      mongo:
+        'MissingPeerError: @metabuilder/dbal/mongo: needs the mongodb package, which is not installed: npm install mongodb',
+      prisma:
+        'MissingPeerError: @metabuilder/dbal/prisma: needs the @prisma/adapter-pg package, which is not installed: npm install @prisma/adapter-pg',
     })
   })
 

@@ -12,13 +12,8 @@ import { DBALError } from '../core/errors.ts'
 import { freshAdapter, type Backend, type Provisioned } from '../harness/backend.ts'
 import { BACKENDS } from '../harness/backends.ts'
 import { ID, TS, userRow } from './helpers.ts'
-import { skipMariadb, skipPostgres } from './servers.ts'
+import { skipFor } from './servers.ts'
 
-const SERVER_SKIP: Record<string, string | false> = {
-  postgres: skipPostgres,
-  'sequelize-postgres': skipPostgres,
-  'sequelize-mariadb': skipMariadb,
-}
 const ALL_USERS = { kind: 'cmp', field: 'id', op: 'exists', value: true } as const
 
 /** `swap`: ID(1) is held by the Workflow and ID(2) by the Package, so schema order of the references
@@ -99,7 +94,7 @@ describe('error details follow (createdAt, id), not insertion order', () => {
     )
   })
   for (const b of seamBackends.slice(1))
-    it(`${b.name} names the same referrer`, { skip: SERVER_SKIP[b.name] ?? false }, async () => {
+    it(`${b.name} names the same referrer`, { skip: skipFor(b) }, async () => {
       const p = await provision(b)
       assert.deepEqual(await refusal(await freshAdapter(p)), expected)
       assert.deepEqual(await refusal(await freshAdapter(p), true), swapped)

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict'
 import { after, before, describe } from 'node:test'
 import type { Backend, Provisioned } from '../harness/backend.ts'
 import { BACKENDS } from '../harness/backends.ts'
-import { registryEntry } from '../adapters/registry.ts'
+import { selectBackends } from '../harness/select.ts'
+import { registryEntry, type ServerName } from '../adapters/registry.ts'
 import { scratchDatabase as scratchFor, SERVERS } from '../harness/provision/scratch.ts'
 import { findServer, type ServerSpec } from '../harness/provision/servers.ts'
+import { ferretdbUnavailable } from '../harness/provision/mongo.ts'
 
 /** Server label → the backends that need it, from the registry. */
 const NEEDED_BY: Record<string, readonly string[]> = Object.fromEntries(
@@ -19,22 +21,47 @@ const NEEDED_BY: Record<string, readonly string[]> = Object.fromEntries(
   ]),
 )
 
+/** The backends $DBAL_REQUIRE names (CI: `all,-mongo`), read as `dbal test` reads it. */
+const REQUIRED = new Set(
+  process.env.DBAL_REQUIRE?.trim()
+    ? selectBackends(process.env.DBAL_REQUIRE, '$DBAL_REQUIRE').map((b) => b.name)
+    : [],
+)
+
+/** Whether a backend that needs the server is required here. */
+const required = (spec: ServerSpec): boolean => NEEDED_BY[spec.label]?.some((n) => REQUIRED.has(n)) ?? false
+
 /** false when the server's tests must run; otherwise the reason to skip them. */
 export async function skipUnless(spec: ServerSpec): Promise<string | false> {
   const found = await findServer(spec)
   if (!('notRun' in found)) return false
-  const required = (process.env.DBAL_REQUIRE ?? '').split(',').map((s) => s.trim())
-  if (required.some((n) => n === 'all' || NEEDED_BY[spec.label]?.includes(n))) return false
+  if (required(spec)) return false
   return `not run: ${found.notRun}`
 }
 
 export const skipPostgres = await skipUnless(SERVERS.postgres)
 export const skipMariadb = await skipUnless(SERVERS.mariadb)
 
+// The Mongo servers are not looked for at import, which would start FerretDB (or a MongoDB container)
+// for every test file: FerretDB runs wherever it is given or can be built, MongoDB where it is given.
+const ferretdbMissing = await ferretdbUnavailable()
+export const skipFerretDB: string | false =
+  ferretdbMissing === undefined || required(SERVERS.ferretdb) ? false : `not run: ${ferretdbMissing}`
+export const skipMongo: string | false =
+  process.env.DBAL_MONGO_URL || required(SERVERS.mongo)
+    ? false
+    : 'not run: DBAL_MONGO_URL is not set (tests start no MongoDB container; `dbal test --backends mongo` tries testcontainers)'
+
+const SKIPS: Readonly<Record<ServerName, string | false>> = {
+  postgres: skipPostgres,
+  mariadb: skipMariadb,
+  ferretdb: skipFerretDB,
+  mongo: skipMongo,
+}
+
 /** Why a backend's tests are not run here: never for an embedded one; a server's when it is absent. */
 export function skipFor(b: Backend): string | false {
-  if (!b.server) return false
-  return b.server === 'mariadb' ? skipMariadb : skipPostgres
+  return b.server ? SKIPS[b.server] : false
 }
 
 /**

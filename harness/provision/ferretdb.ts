@@ -114,10 +114,15 @@ export interface FerretDB {
   stop(): Promise<void>
 }
 
-/** A FerretDB answering MongoDB commands: `DBAL_FERRETDB_URL`, else one started here. */
-export async function startFerretDB(options: { log?: Log; timeoutMs?: number } = {}): Promise<FerretDB> {
+/**
+ * A FerretDB answering MongoDB commands: `DBAL_FERRETDB_URL`, else one started here; with `own`, always
+ * one started here (a test that stops its server must not stop a shared one).
+ */
+export async function startFerretDB(
+  options: { log?: Log; timeoutMs?: number; own?: boolean } = {},
+): Promise<FerretDB> {
   const given = process.env.DBAL_FERRETDB_URL
-  if (given) return { url: given, stop: async () => {} }
+  if (given && !options.own) return { url: given, stop: async () => {} }
   const binary = await ferretdbBinary(options.log)
   const dir = mkdtempSync(join(tmpdir(), 'dbal-ferretdb-'))
   mkdirSync(join(dir, 'data'))

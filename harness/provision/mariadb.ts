@@ -1,9 +1,9 @@
 /** MariaDB for the harness: a database per run, created on the server found and dropped afterwards. */
 import type mariadb from 'mariadb'
 import { requirePeer } from '../../adapters/peer.ts'
-import { provisionDatabase, type ServerSpec } from './servers.ts'
+import { provisionDatabase, sqlServer } from './servers.ts'
 
-export const MARIADB: ServerSpec = {
+export const MARIADB = sqlServer({
   label: 'MariaDB',
   envVar: 'DBAL_MARIADB_URL',
   localUrl: 'mariadb://root@127.0.0.1:3306/test',
@@ -24,7 +24,7 @@ export const MARIADB: ServerSpec = {
   },
   createDatabase: (name) => `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
   dropDatabase: (name) => `DROP DATABASE IF EXISTS \`${name}\``,
-}
+})
 
 /** mariadb's connection options from a `mariadb://user:password@host:port/database` URL. */
 export function connectionOptions(url: string): {

@@ -1,11 +1,11 @@
 /** PostgreSQL for the harness: a database per run, created on the server found and dropped afterwards. */
 import type pg from 'pg'
 import { requirePeer } from '../../adapters/peer.ts'
-import { provisionDatabase, type ProvisionedDatabase, type ServerSpec } from './servers.ts'
+import { provisionDatabase, sqlServer, type ProvisionedDatabase } from './servers.ts'
 
 export type { ProvisionedDatabase }
 
-export const POSTGRES: ServerSpec = {
+export const POSTGRES = sqlServer({
   label: 'PostgreSQL',
   envVar: 'DBAL_POSTGRES_URL',
   localUrl: 'postgres://postgres@127.0.0.1:5432/test',
@@ -27,7 +27,7 @@ export const POSTGRES: ServerSpec = {
   },
   createDatabase: (name) => `CREATE DATABASE "${name}"`,
   dropDatabase: (name) => `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`,
-}
+})
 
 /** Creates `dbal_<runId>_<suffix>_xxxxxx` on the PostgreSQL server, or says why it cannot. */
 export const provisionPostgres = (runId: string, suffix: string) => provisionDatabase(POSTGRES, runId, suffix)

@@ -8,11 +8,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AdapterEntry, ServerName } from '../../adapters/registry.ts'
 import { MARIADB } from './mariadb.ts'
+import { FERRETDB, MONGO } from './mongo.ts'
 import { POSTGRES } from './postgres.ts'
 import { shownUrl } from '../../core/url.ts'
 import { provisionDatabase, type ServerSpec } from './servers.ts'
 
-export const SERVERS: Readonly<Record<ServerName, ServerSpec>> = { postgres: POSTGRES, mariadb: MARIADB }
+export const SERVERS: Readonly<Record<ServerName, ServerSpec>> = {
+  postgres: POSTGRES,
+  mariadb: MARIADB,
+  ferretdb: FERRETDB,
+  mongo: MONGO,
+}
 
 export interface ScratchDatabase {
   /** Absent: in memory. */
