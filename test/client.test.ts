@@ -255,6 +255,23 @@ describe('pages', () => {
     assert.deepEqual(await client.pages.listByLevel(5), [])
     await failsOn(() => client.pages.listByLevel(6), 'level')
   })
+
+  it('listByLevel returns every row, beyond the batch one query reads (1,000), in creation order', async () => {
+    const { client } = testClient()
+    const items = Array.from({ length: 2_050 }, (_, i) => ({
+      slug: `p${i}`,
+      title: `P${i}`,
+      level: 3,
+      layout: {},
+    }))
+    assert.equal(await client.pages.createMany(items), 2_050)
+    const got = await client.pages.listByLevel(3)
+    assert.equal(got.length, 2_050)
+    // One createMany shares one createdAt: the id breaks the tie, so the order is by id.
+    const ids = got.map((p) => p.id)
+    assert.deepEqual(ids, [...ids].sort())
+    assert.equal(new Set(ids).size, 2_050)
+  })
 })
 
 describe('users.search', () => {

@@ -56,7 +56,13 @@ export const sqliteDialect: Dialect = {
   // SQLite already sorts NULL before every value, so ascending/descending give first/last.
   nulls: () => '',
   textMatch(op, expr, needle, p) {
-    const folded = `dbal_fold(${expr})`
+    // ASCII-only text is folded by SQLite's own lower(), which folds A-Z and nothing else (exact for
+    // such text), instead of a call into JavaScript per row: a search over 10,000 users took 30× a raw
+    // LIKE (bench/). Only for a bare column, which may appear several times (a JSON path may hold a
+    // placeholder, and SQLite's placeholders are positional).
+    const folded = /^"\w+"$/.test(expr)
+      ? `CASE WHEN length(${expr}) = length(CAST(${expr} AS BLOB)) THEN lower(${expr}) ELSE dbal_fold(${expr}) END`
+      : `dbal_fold(${expr})`
     if (op === 'contains') return `instr(${folded}, ${p.add(needle)}) > 0`
     const n = codePointLength(needle)
     if (op === 'startsWith') return `substr(${folded}, 1, ${p.add(n)}) = ${p.add(needle)}`
