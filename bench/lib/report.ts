@@ -53,7 +53,7 @@ const range = (f: Figure) =>
 /** The fastest peer's figure for a result, if any peer ran. */
 export function fastestPeer(s: Section, r: Result): { name: string; figure: Figure } | undefined {
   const peers = s.peers.flatMap((p) => (r.figures.has(p) ? [{ name: p, figure: r.figures.get(p)! }] : []))
-  return peers.sort((a, b) => ratio(a.figure, b.figure))[0]
+  return peers.sort((a, b) => ratio(a.figure, b.figure) - 1)[0]
 }
 
 function table(s: Section, r: Result): string[] {
