@@ -10,13 +10,11 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import WebSocket from 'ws'
-import { postgresAdapter } from '../adapters/postgres/index.ts'
-import { sqliteAdapter } from '../adapters/sqlite/index.ts'
 import type { ManagedAdapter } from '../core/adapter.ts'
-import { DBALClient } from '../core/client.ts'
 import { spawnDaemon, type ChildDaemon } from '../daemon/child.ts'
 import { SUBPROTOCOL } from '../daemon/protocol.ts'
 import { userId, userRow, USERS } from './lib/data.ts'
+import { CLI, DBALClient, postgresAdapter, sqliteAdapter } from './lib/dist.ts'
 import { scratchPostgres } from './lib/postgres-db.ts'
 import { DEFAULT_ROUNDS, measure, type Op } from './lib/measure.ts'
 import type { Section } from './lib/report.ts'
@@ -109,7 +107,7 @@ export async function runDaemon(log: (line: string) => void): Promise<Section> {
     ops.set('ws echo', viaRpc(echoRpc))
     for (const [name, adapter, backend] of backends) {
       log(`daemon: starting one on ${name}`)
-      const d: ChildDaemon = await spawnDaemon({ backend })
+      const d: ChildDaemon = await spawnDaemon({ backend, cli: CLI })
       closers.push(async () => {
         await d.stop()
         d.remove()

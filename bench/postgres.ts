@@ -3,10 +3,10 @@
  * its three levels, all on one database of their own (created here, dropped after), the same tables
  * (the DBAL's, migrated by it), the same dataset and the same pool size.
  */
-import { postgresAdapter } from '../adapters/postgres/index.ts'
 import { load } from './lib/data.ts'
 import { scratchPostgres } from './lib/postgres-db.ts'
 import { adapterSubject, clientSubject } from './lib/dbal.ts'
+import { postgresAdapter } from './lib/dist.ts'
 import type { Section } from './lib/report.ts'
 import type { Subject } from './lib/subject.ts'
 import { checkAgreement, runWorkloads } from './lib/workloads.ts'

@@ -25,34 +25,35 @@ const spread = (p: Param) => p.kind === 'object' || p.kind === 'rest'
 export const signatureOf = (spec: OperationSpec): string =>
   `(${spec.params.map((p) => `${p.name}${p.optional ? '?' : ''}`).join(', ')})`
 
-function refuse(method: string, p: Param, expected: string, got: unknown): never {
+function refuse(method: string, p: Param, spec: OperationSpec, got: unknown): never {
   const must = spread(p) ? 'an object' : 'a string'
+  const takes = signatureOf(spec)
   throw validationError([
-    { field: p.name, error: `${method} takes ${expected}: ${p.name} must be ${must}, got ${kind(got)}` },
+    { field: p.name, error: `${method} takes ${takes}: ${p.name} must be ${must}, got ${kind(got)}` },
   ])
 }
 
 /** The operation's input from the typed method's arguments; VALIDATION_ERROR when their shape is not the method's. */
 export function inputOf(namespace: string, spec: OperationSpec, args: readonly unknown[]): unknown {
-  const method = `${namespace}.${spec.name}`
-  const [only, ...more] = spec.params
+  // Every typed call passes here: the method's name and signature are built only for a refusal.
+  const method = () => `${namespace}.${spec.name}`
+  const only = spec.params[0]
   // An operation taking one argument object (users.create({ ... }), credentials.set({ username, password })).
-  if (only && spread(only) && more.length === 0) {
+  if (only && spread(only) && spec.params.length === 1) {
     if (args[0] !== undefined && !isRow(args[0]))
       throw validationError([
-        { field: 'input', error: `${method} takes one argument object ({ ... }), got ${kind(args[0])}` },
+        { field: 'input', error: `${method()} takes one argument object ({ ... }), got ${kind(args[0])}` },
       ])
     return args[0]
   }
-  const signature = signatureOf(spec)
   const spreads: Row = {}
   const named: Row = {}
   spec.params.forEach((p, i) => {
     const v = args[i]
-    if (takesString(p) && typeof v !== 'string') refuse(method, p, signature, v)
+    if (takesString(p) && typeof v !== 'string') refuse(method(), p, spec, v)
     if (spread(p)) {
       if (v === undefined && p.optional) return
-      if (!isRow(v)) refuse(method, p, signature, v)
+      if (!isRow(v)) refuse(method(), p, spec, v)
       Object.assign(spreads, v)
     } else if (v !== undefined) named[p.name] = v
   })

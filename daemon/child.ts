@@ -26,6 +26,8 @@ export interface ChildOptions {
   readonly dir?: string
   /** The service token (default: a new random one). */
   readonly token?: string
+  /** The CLI to run (default bin/dbal.js: the sources in a checkout); bench/ runs the compiled one. */
+  readonly cli?: string
 }
 
 export interface ChildDaemon {
@@ -65,7 +67,7 @@ export async function spawnDaemon(o: ChildOptions): Promise<ChildDaemon> {
     [STOP_ON_STDIN_EOF]: '1',
     ...(o.backend.url !== undefined ? { DBAL_DATABASE_URL: o.backend.url } : {}),
   }
-  const child = spawn(process.execPath, [BIN, 'daemon', '--config', file], {
+  const child = spawn(process.execPath, [o.cli ?? BIN, 'daemon', '--config', file], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   })

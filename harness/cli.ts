@@ -36,6 +36,7 @@ const COMMANDS: Record<string, readonly string[]> = {
     'no-features',
     'no-vectors',
     'tags',
+    'jobs',
   ],
   migrate: ['backend', 'url'],
   certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir', 'quiet'],
@@ -133,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
       'no-features': { type: 'boolean' },
       'no-vectors': { type: 'boolean' },
       tags: { type: 'string' },
+      jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -154,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
         { DEFAULT_VECTORS },
         { parseShard },
         { DEFAULT_FEATURES, featureChoice },
+        { parseJobs },
       ] = await Promise.all([
         import('./backends.ts'),
         import('./backends/remote.ts'),
@@ -162,6 +165,7 @@ async function main(argv: string[]): Promise<number> {
         import('./vectors/load.ts'),
         import('./shard.ts'),
         import('./features.ts'),
+        import('./commands/test-jobs.ts'),
       ])
       const token = values.token ?? process.env.DBAL_ENDPOINT_TOKEN
       if (values.endpoint !== undefined) await checkEndpoint(values.endpoint, token)
@@ -191,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.timings !== undefined ? { timings: values.timings } : {}),
         quiet: values.quiet === true,
         ...featureChoice(values, DEFAULT_FEATURES),
+        jobs: parseJobs(values.jobs),
       })
     }
     case 'report': {

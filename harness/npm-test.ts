@@ -58,6 +58,9 @@ const conf = await run([
   'test',
   '--backends',
   'all',
+  // One process per core: the backends' JavaScript would otherwise share one.
+  '--jobs',
+  'auto',
   ...process.argv.slice(2),
 ])
 const m = /^(\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(conf.tail)

@@ -37,11 +37,17 @@ describe('a demoted admin, in process with its old user object', () => {
     assert.equal(await asOld.users.updateMany({ id: admin.id }, { role: 'user' }), 1)
   })
 
-  it('an admin whose row is gone may not set roles at all', async () => {
+  it('an admin whose row is gone may give only what anyone may give', async () => {
     const { client } = testClient()
     const admin = (await client.users.create(person('gone', 'admin'))) as AuthUser
     await client.users.delete(admin.id)
-    await rejects(client.as(admin).users.create(person('xyz', 'user')), 'FORBIDDEN')
+    const ghost = client.as(admin)
+    await rejects(ghost.users.create(person('xyz', 'admin')), 'FORBIDDEN')
+    await rejects(ghost.users.createMany([person('xy1'), person('xy2', 'admin')]), 'FORBIDDEN')
+    // CONTRACT §7: anonymous callers may create users with the role `user`; a ghost is no less, and
+    // for such a create the ACL skips the read of the actor's own row (bench/: 2 round trips → 1).
+    assert.equal((await ghost.users.create(person('xyz', 'user'))).role, 'user')
+    assert.equal(await client.users.count({ role: 'admin' }), 0)
   })
 
   it('a real admin still demotes and promotes others within its rank', async () => {

@@ -5,9 +5,8 @@
  * sink that keeps nothing, so the measure is the ACL's work and not a file's).
  */
 import type { ManagedAdapter, Row } from '../../core/adapter.ts'
-import { DBALClient } from '../../core/client.ts'
-import { parseFilter, parseSort, type ListQuery } from '../../core/query.ts'
-import { schema } from '../../core/schema.ts'
+import type { ListQuery } from '../../core/query.ts'
+import { DBALClient, parseFilter, parseSort, schema } from './dist.ts'
 import { userRow } from './data.ts'
 import { buildTree, type Subject } from './subject.ts'
 

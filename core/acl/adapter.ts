@@ -11,7 +11,7 @@
 import type { Adapter, Capabilities } from '../adapter.ts'
 import { and, type Cond, type ListQuery } from '../query.ts'
 import type { Row } from '../validate.ts'
-import type { Actor } from './actor.ts'
+import { ANONYMOUS, type Actor } from './actor.ts'
 import { policy as defaultPolicy, type Policy } from './policy.ts'
 import { checkRole, forbidden, requireGrant, rowAllowed, rowFilter } from './rules.ts'
 
@@ -52,8 +52,29 @@ export class AclAdapter implements Adapter {
     return own.role === a.role ? a : { ...a, role: own.role as string }
   }
 
+  /**
+   * Whether even an anonymous caller may create rows with these roles (a new user as `user`): then the
+   * actor's stored role cannot change the outcome, and the read of its row is saved. Through the ACL
+   * that read made every user create two round trips (1.75× the ACL-free insert in bench/).
+   */
+  private anyoneMayGive(entity: string, roles: readonly unknown[]): boolean {
+    try {
+      const g = requireGrant(this.policy, ANONYMOUS, entity, 'create')
+      for (const role of roles) checkRole(this.policy, ANONYMOUS, g, entity, 'create', role, undefined)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  private creator(entity: string, rows: readonly Row[]): Promise<Actor> | Actor {
+    const roles = rows.flatMap((r) => (r.role === undefined ? [] : [r.role]))
+    if (roles.length === 0 || this.anyoneMayGive(entity, roles)) return this.actor
+    return this.storedActor(entity, 'create', roles[0])
+  }
+
   async create(entity: string, row: Row): Promise<Row> {
-    const a = await this.storedActor(entity, 'create', row.role)
+    const a = await this.creator(entity, [row])
     checkRole(
       this.policy,
       a,
@@ -97,7 +118,7 @@ export class AclAdapter implements Adapter {
   }
 
   async createMany(entity: string, rows: Row[]): Promise<number> {
-    const a = await this.storedActor(entity, 'create', rows.find((r) => r.role !== undefined)?.role)
+    const a = await this.creator(entity, rows)
     const g = requireGrant(this.policy, a, entity, 'create')
     for (const r of rows) checkRole(this.policy, a, g, entity, 'create', r.role, undefined)
     return this.inner.createMany(entity, rows)

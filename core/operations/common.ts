@@ -41,8 +41,8 @@ export async function create(ctx: Context, e: Entity, input: Row): Promise<Row> 
   return output(e, await ctx.adapter.create(e.name, await newRow(ctx, e, v)))
 }
 
-export async function read(ctx: Context, e: Entity, input: Row): Promise<Row> {
-  return output(e, await readVisible(ctx, e, input.id))
+export function read(ctx: Context, e: Entity, input: Row): Promise<Row> {
+  return readVisible(ctx, e, input.id).then((row) => output(e, row))
 }
 
 export async function update(ctx: Context, e: Entity, input: Row): Promise<Row> {

@@ -18,6 +18,7 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '                  `endpoint`; --token T or $DBAL_ENDPOINT_TOKEN is its service token',
         '--shard K/N       only the K-th of N parts of the cases (the same cut on every machine)',
         "--timings FILE    cut the shards by a previous run's timings.json (balanced by duration)",
+        '--jobs N|auto     split the backends over N processes (auto: one per core), merged as one run',
         '--quiet, -q       no progress lines',
         '--features        only the Gherkin features (features/*.feature), not the vectors;',
         '                  by default both run (--no-features: the vectors only)',

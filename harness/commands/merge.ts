@@ -25,7 +25,7 @@ interface Stream {
   readonly events: readonly ResultEvent[]
 }
 
-function readStream(input: string): Stream {
+export function readStream(input: string): Stream {
   const path = existsSync(input) && statSync(input).isDirectory() ? join(input, 'results.jsonl') : input
   let text: string
   try {
@@ -150,6 +150,16 @@ export function mergeStreams(streams: readonly Stream[]): ResultEvent[] {
   ]
 }
 
+/** The merged stream as `dir`/results.jsonl. */
+export function writeStream(dir: string, events: readonly ResultEvent[]): void {
+  try {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(join(dir, 'results.jsonl'), events.map((e) => `${JSON.stringify(e)}\n`).join(''))
+  } catch (e) {
+    throw inputError('--report-dir', dir, e)
+  }
+}
+
 export interface MergeOptions {
   readonly inputs: readonly string[]
   readonly reportDir: string
@@ -161,12 +171,7 @@ export function mergeCommand(o: MergeOptions): number {
     throw new ConfigError('dbal report merge', '', 'give the folders (or results.jsonl files) to merge')
   const streams = o.inputs.map(readStream)
   const events = mergeStreams(streams)
-  try {
-    mkdirSync(o.reportDir, { recursive: true })
-    writeFileSync(join(o.reportDir, 'results.jsonl'), events.map((e) => `${JSON.stringify(e)}\n`).join(''))
-  } catch (e) {
-    throw inputError('--report-dir', o.reportDir, e)
-  }
+  writeStream(o.reportDir, events)
   o.log(`Merged ${streams.length} result streams (suite ${streams[0]!.run.suiteHash.slice(0, 19)}…)`)
   return concludeRun(events, o.reportDir, o.log)
 }

@@ -14,6 +14,7 @@ import { Progress } from '../progress.ts'
 import type { ResultEvent } from '../results.ts'
 import { readTimings, selectShard, type Shard } from '../shard.ts'
 import { runSuite } from '../suite.ts'
+import { testInJobs } from './test-jobs.ts'
 import { loadVectors } from '../vectors/load.ts'
 import { sizeOf } from '../vectors/model.ts'
 import { inputError } from '../../core/problems.ts'
@@ -31,6 +32,8 @@ export interface TestOptions {
   readonly quiet?: boolean
   /** Also the Gherkin features in these files or folders, selected by a tag expression. */
   readonly features?: { readonly paths: readonly string[]; readonly tags?: string }
+  /** Child processes to split the backends over (test-jobs.ts); 1: all in this one. */
+  readonly jobs?: number
 }
 
 /**
@@ -51,6 +54,7 @@ function openResults(dir: string): WriteStream {
 }
 
 export async function testCommand(o: TestOptions): Promise<number> {
+  if ((o.jobs ?? 1) > 1 && o.backends.length > 1) return testInJobs(o, o.jobs!)
   const files = o.vectors.length ? loadVectors(o.vectors) : []
   const timings = o.timings === undefined ? undefined : readTimings(o.timings)
   if (o.timings !== undefined && !timings) throw inputError('--timings', o.timings, new Error('no such file'))
