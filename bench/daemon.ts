@@ -107,7 +107,14 @@ export async function runDaemon(log: (line: string) => void): Promise<Section> {
     ops.set('ws echo', viaRpc(echoRpc))
     for (const [name, adapter, backend] of backends) {
       log(`daemon: starting one on ${name}`)
-      const d: ChildDaemon = await spawnDaemon({ backend, cli: CLI })
+      const d: ChildDaemon = await spawnDaemon({
+        backend,
+        cli: CLI,
+        // BENCH_DAEMON_PROFILE=DIR: a CPU profile of each daemon, for the figures' why.
+        ...(process.env.BENCH_DAEMON_PROFILE
+          ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_DAEMON_PROFILE}`] }
+          : {}),
+      })
       closers.push(async () => {
         await d.stop()
         d.remove()

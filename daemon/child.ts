@@ -28,6 +28,8 @@ export interface ChildOptions {
   readonly token?: string
   /** The CLI to run (default bin/dbal.js: the sources in a checkout); bench/ runs the compiled one. */
   readonly cli?: string
+  /** Node's own flags for the child (`--cpu-prof`: NODE_OPTIONS refuses it). */
+  readonly nodeArgs?: readonly string[]
 }
 
 export interface ChildDaemon {
@@ -67,7 +69,7 @@ export async function spawnDaemon(o: ChildOptions): Promise<ChildDaemon> {
     [STOP_ON_STDIN_EOF]: '1',
     ...(o.backend.url !== undefined ? { DBAL_DATABASE_URL: o.backend.url } : {}),
   }
-  const child = spawn(process.execPath, [o.cli ?? BIN, 'daemon', '--config', file], {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), o.cli ?? BIN, 'daemon', '--config', file], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   })
