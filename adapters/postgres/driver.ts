@@ -19,8 +19,14 @@ export interface PgQueryable {
 
 /** The part of a pg Pool the adapter calls (a pg.Pool is one). */
 export interface PgPoolLike extends PgQueryable {
-  connect(): Promise<PgQueryable & { release(destroy?: boolean): void }>
+  connect(): Promise<PgQueryable & { release(destroy?: boolean): void } & Partial<ErrorEvents>>
   end(): Promise<void>
+}
+
+/** A pg Client's 'error' event (optional here: a Pool-like without events has nothing to listen to). */
+interface ErrorEvents {
+  on(event: 'error', listener: (e: unknown) => void): unknown
+  removeListener(event: 'error', listener: (e: unknown) => void): unknown
 }
 
 export interface PostgresOptions {
@@ -99,11 +105,21 @@ export function openPostgres(o: PostgresOptions): Driver {
     run: async (sql, params) => (await send(live(), sql, params)).rowCount ?? 0,
     async lease(): Promise<Lease> {
       const client = await live().connect()
+      // pg's Pool listens for a client's 'error' only while it is idle: a leased one whose connection
+      // ends (pg_terminate_backend, a server restart, a reset socket) would throw it as an uncaught
+      // exception and end the process. The failure reaches the transaction through its next statement
+      // (DATABASE_ERROR), and the broken connection is discarded on release.
+      let lostConnection = false
+      const onError = () => void (lostConnection = true)
+      client.on?.('error', onError)
       return {
         all: async (sql, params) => (await send(client, sql, params)).rows,
         get: async (sql, params) => (await send(client, sql, params)).rows[0],
         run: async (sql, params) => (await send(client, sql, params)).rowCount ?? 0,
-        release: (broken) => client.release(broken || undefined),
+        release: (broken) => {
+          client.removeListener?.('error', onError)
+          client.release(broken || lostConnection || undefined)
+        },
       }
     },
     close: () => (closed ??= keeps ? Promise.resolve() : pool.end()),

@@ -13,6 +13,8 @@ import { singleConnection, type Conn, type Driver, type SqlRow } from '../sql/dr
 
 /** A prepared statement of better-sqlite3 (parameters bound by position, as one array). */
 export interface SqliteStatementLike {
+  /** better-sqlite3's: true when the statement writes nothing (absent: treated as a write). */
+  readonly readonly?: boolean
   all(params: readonly unknown[]): unknown[]
   get(params: readonly unknown[]): unknown
   run(params: readonly unknown[]): { changes: number }
@@ -87,7 +89,13 @@ export function openSqlite(o: SqliteOptions = {}): Driver {
     },
     get(sql, params) {
       try {
-        return Promise.resolve(prepare(sql).get(params) as SqlRow | undefined)
+        const st = prepare(sql)
+        // A write (INSERT/UPDATE ... RETURNING) outside a transaction commits when the statement is
+        // reset, and better-sqlite3's get() steps once and drops the error of that reset: a commit that
+        // fails (disk full, an I/O error, a deferred foreign key) would be answered as a success with
+        // the row rolled back. all() steps to the end, so the commit's failure is thrown.
+        if (st.readonly !== true) return Promise.resolve(st.all(params)[0] as SqlRow | undefined)
+        return Promise.resolve(st.get(params) as SqlRow | undefined)
       } catch (e) {
         return Promise.reject(e)
       }
