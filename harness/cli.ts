@@ -2,6 +2,7 @@
  * The `dbal` command. Subcommands:
  *   test      run conformance vectors on backends
  *   migrate   create or upgrade a database from schema/
+ *   fuzz      differential fuzzing of backends against the reference
  *   certify   the complete suite against an adapter module or a daemon, and a certificate
  *   generate  regenerate core/types.generated.ts from schema/
  *   backends  list the backends, how they are provisioned and their environment variables
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, readonly string[]> = {
     'tags',
     'jobs',
   ],
+  fuzz: ['backends', 'seed', 'iterations', 'time-limit', 'report-dir', 'quiet'],
   migrate: ['backend', 'url'],
   certify: ['endpoint', 'token', 'vectors', 'deviations', 'report-dir', 'quiet'],
   report: ['report-dir'],
@@ -135,6 +137,9 @@ async function main(argv: string[]): Promise<number> {
       'no-vectors': { type: 'boolean' },
       tags: { type: 'string' },
       jobs: { type: 'string' },
+      seed: { type: 'string' },
+      iterations: { type: 'string' },
+      'time-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -196,6 +201,26 @@ async function main(argv: string[]): Promise<number> {
         quiet: values.quiet === true,
         ...featureChoice(values, DEFAULT_FEATURES),
         jobs: parseJobs(values.jobs),
+      })
+    }
+    case 'fuzz': {
+      const [{ fuzzCommand, integerOption, timeLimitOption }, { selectBackends }] = await Promise.all([
+        import('./commands/fuzz.ts'),
+        import('./select.ts'),
+      ])
+      // The reference is the oracle: fuzzing it against itself proves nothing.
+      const backends = selectBackends(values.backends ?? 'embedded').filter((b) => b.name !== 'reference')
+      if (backends.length === 0)
+        throw new ConfigError('--backends', values.backends ?? '', 'only the reference, which is the oracle')
+      const timeLimitMs = timeLimitOption(values['time-limit'])
+      return fuzzCommand({
+        backends,
+        seed: integerOption('--seed', values.seed, 1),
+        iterations: integerOption('--iterations', values.iterations, 100),
+        ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+        reportDir: values['report-dir'] ?? defaultReportDir(),
+        log,
+        quiet: values.quiet === true,
       })
     }
     case 'report': {

@@ -79,7 +79,7 @@ const CASES: Record<string, Case> = {
   'an unknown command': {
     args: () => ['frobnicate'],
     subject: () => 'unknown command "frobnicate"',
-    problem: /expected one of: test, migrate/,
+    problem: /expected one of: test, fuzz, migrate/,
   },
   'help for an unknown command': {
     args: () => ['help', 'frobnicate'],

@@ -9,6 +9,7 @@ import { DBALError } from '../../core/errors.ts'
 import { RemoteExecutor, type CallOptions, type RemoteOptions } from './executor.ts'
 
 export { RemoteExecutor, type CallOptions, type RemoteOptions }
+export { RoundRobinExecutor, roundRobin } from './round-robin.ts'
 
 export function remoteExecutor(options: RemoteOptions): RemoteExecutor {
   return new RemoteExecutor(options)

@@ -31,9 +31,13 @@ export const HARNESS_CONFIG: ChildOptions['config'] = {
   test: { reset: true },
 }
 
-const TIMEOUT_MS = 60_000
+export const TIMEOUT_MS = 60_000
 /** A daemon just started on a loaded machine may take longer to accept than an application's default allows. */
-const CONNECT_MS = 15_000
+export const CONNECT_MS = 15_000
+
+/** A connection of its own for an actor's token. */
+export const connectTo = (url: string) => (token: string) =>
+  new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_MS })
 
 /**
  * What the runner calls `as(user)` on. The bridge's own `as()` keeps one long-lived session per user,
@@ -42,10 +46,11 @@ const CONNECT_MS = 15_000
  * service connection, used by a connection of its own (so the daemon resolves the token and applies the
  * ACL exactly as for any client), then deleted.
  */
-class StepSessions implements Executor {
+export class StepSessions implements Executor {
   constructor(
-    private readonly service: RemoteExecutor,
-    private readonly url: string,
+    private readonly service: Executor,
+    /** The actor's connection for a token: to the one daemon, or to several in turn. */
+    private readonly connect: (token: string) => Executor,
     private readonly user?: AuthUser,
   ) {}
 
@@ -54,19 +59,14 @@ class StepSessions implements Executor {
     return this.session(this.user, (actor) => actor.execute(entity, operation, input))
   }
 
-  private async session<T>(user: AuthUser, use: (actor: RemoteExecutor) => Promise<T>): Promise<T> {
+  private async session<T>(user: AuthUser, use: (actor: Executor) => Promise<T>): Promise<T> {
     const token = randomBytes(32).toString('base64url')
     const session = (await this.service.execute('Session', 'create', {
       userId: user.id,
       token,
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
     })) as { id: string }
-    const actor = new RemoteExecutor({
-      url: this.url,
-      token,
-      requestTimeoutMs: TIMEOUT_MS,
-      connectTimeoutMs: CONNECT_MS,
-    })
+    const actor = this.connect(token)
     try {
       return await use(actor)
     } finally {
@@ -84,7 +84,7 @@ class StepSessions implements Executor {
   as(user: AuthUser | 'anonymous'): Executor {
     return user === 'anonymous'
       ? this.service.as('anonymous')
-      : new StepSessions(this.service, this.url, user)
+      : new StepSessions(this.service, this.connect, user)
   }
 
   capabilities(): Promise<Capabilities> {
@@ -108,7 +108,7 @@ function executors(
       await current?.close()
       current = new RemoteExecutor({ url, token, requestTimeoutMs: TIMEOUT_MS, connectTimeoutMs: CONNECT_MS })
       await current.reset()
-      return new StepSessions(current, url)
+      return new StepSessions(current, connectTo(url))
     },
     close: async () => current?.close(),
   }

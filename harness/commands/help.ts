@@ -28,6 +28,17 @@ export const COMMAND_HELP: Record<string, { readonly summary: string; readonly o
         '--no-features     the vectors only',
       ],
     },
+    fuzz: {
+      summary: 'Differential fuzzing of backends against the reference (see docs/fuzz.md)',
+      options: [
+        '--backends LIST   backend names or groups, as for test; default: embedded',
+        '--seed S          the campaign seed (an integer); the same seed, the same programs; default 1',
+        '--iterations N    programs per backend; default 100',
+        '--time-limit T    stop starting programs after T per backend (90, 90s, 10m, 2h)',
+        '--report-dir DIR  fuzz/results.jsonl and a shrunk vector per mismatch go under DIR/fuzz/',
+        '--quiet, -q       no progress lines',
+      ],
+    },
     report: {
       summary: 'merge DIR...: combine the result streams of shards and machines into one report',
       options: [

@@ -63,7 +63,7 @@ export function writeMutationReport(
   const md = [
     '# Mutation score',
     '',
-    `${tried.length} mutants, ${seconds.toFixed(0)} s; target ${pct(target)} killed per folder. The suite: \`dbal test --no-features\` on sqlite then pglite (adapters/sql/), on the reference (reference/).`,
+    `${tried.length} mutants, ${seconds.toFixed(0)} s; target ${pct(target)} killed per folder. The suite: \`dbal test --no-features\` on sqlite (adapters/sql/; then pglite with MUTATE_PGLITE=1), on the reference (reference/).`,
     '',
     ...head,
     ...[...folders].map(([f, t]) => row(`**${f}**`, t)),
